@@ -1,0 +1,27 @@
+"""Errors raised on bad input: one line naming the parameter and its valid range."""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """A user-supplied value is out of its valid range, malformed or unknown.
+
+    The message is a single line: ``<name>: <problem>; valid: <range>``. The CLI prints
+    it as is and exits with status 2.
+    """
+
+    def __init__(self, name: str, problem: str, valid: str | None = None) -> None:
+        self.name = name
+        self.problem = problem
+        self.valid = valid
+        text = f"{name}: {problem}"
+        if valid:
+            text += f"; valid: {valid}"
+        super().__init__(text)
+
+
+class CardError(ValueError):
+    """A claim card is malformed: names the card, the field and the problem."""
+
+    def __init__(self, where: str, field: str, problem: str) -> None:
+        super().__init__(f"card {where}, field '{field}': {problem}")

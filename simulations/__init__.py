@@ -1,0 +1,1 @@
+"""Full scenarios run by `rmtcheck simulate NAME`."""

@@ -1,0 +1,1 @@
+"""Claims catalogue: one TOML file of cards per source text."""
