@@ -1,9 +1,9 @@
 """rmtcheck: a random-matrix-theory simulator and theorem checker for neural-network spectra.
 
-    import rmtcheck as rc
-    x = rc.random_matrix(500, 1000, "rademacher", rng=1)
-    eig = rc.wishart_eigvalsh(x)
-    rc.compare_to_law(eig, rc.MarchenkoPastur(0.5))
+import rmtcheck as rc
+x = rc.random_matrix(500, 1000, "rademacher", rng=1)
+eig = rc.wishart_eigvalsh(x)
+rc.compare_to_law(eig, rc.MarchenkoPastur(0.5))
 """
 
 __version__ = "0.1.0"

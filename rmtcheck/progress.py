@@ -14,7 +14,8 @@ _enabled: bool | None = None
 
 
 def set_enabled(flag: bool | None) -> None:
-    """Force bars on or off (``None``: on when stderr is a terminal, unless RMTCHECK_NO_PROGRESS)."""
+    """Force bars on or off; ``None``: on when stderr is a terminal (unless
+    RMTCHECK_NO_PROGRESS is set)."""
     global _enabled
     _enabled = flag
 
@@ -27,8 +28,15 @@ def enabled() -> bool:
 
 def bar(total: int | None = None, desc: str = "", unit: str = "it") -> Any:
     """A tqdm bar on stderr with ETA (a no-op bar when disabled)."""
-    return tqdm(total=total, desc=desc, unit=unit, disable=not enabled(), file=sys.stderr,
-                dynamic_ncols=True, leave=False)
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=unit,
+        disable=not enabled(),
+        file=sys.stderr,
+        dynamic_ncols=True,
+        leave=False,
+    )
 
 
 def track(items: Iterable[T], total: int | None = None, desc: str = "") -> Iterator[T]:

@@ -18,7 +18,9 @@ def stable_int(value: Any) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little")
 
 
-def seed_sequence(root: int, claim: str, params: dict[str, Any], trial: int = 0) -> np.random.SeedSequence:
+def seed_sequence(
+    root: int, claim: str, params: dict[str, Any], trial: int = 0
+) -> np.random.SeedSequence:
     """``SeedSequence(root, spawn_key=(h(claim), h(params), trial))``."""
     return np.random.SeedSequence(
         entropy=int(root), spawn_key=(stable_int(claim), stable_int(params), int(trial))

@@ -55,9 +55,15 @@ def load_scenarios() -> dict[str, Scenario]:
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))["scenario"]
             out[path.stem] = Scenario(
-                name=path.stem, title=raw["title"], source=raw.get("source", ""), run=raw["run"],
-                params=raw.get("params", {}), quick=raw.get("quick", {}),
-                paper=raw.get("paper", {}), origin=str(path))
+                name=path.stem,
+                title=raw["title"],
+                source=raw.get("source", ""),
+                run=raw["run"],
+                params=raw.get("params", {}),
+                quick=raw.get("quick", {}),
+                paper=raw.get("paper", {}),
+                origin=str(path),
+            )
         except (KeyError, tomllib.TOMLDecodeError) as exc:
             raise CardError(path.name, "scenario", f"malformed scenario file: {exc}") from None
     return out
@@ -79,14 +85,24 @@ def _override(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, 
         if isinstance(value, str) and isinstance(old, bool):
             value = value.lower() in ("1", "true", "yes")
         elif isinstance(value, str) and isinstance(old, int | float):
-            value = _number(value, "int" if isinstance(old, int) else "float", f"--param {key}",
-                            f"a number like {old}")
+            value = _number(
+                value,
+                "int" if isinstance(old, int) else "float",
+                f"--param {key}",
+                f"a number like {old}",
+            )
         params[key] = value
     return params
 
 
-def simulate(name: str, out_dir: str | Path, *, scale: str = "full", seed: int = DEFAULT_SEED,
-             params: dict[str, Any] | None = None) -> dict[str, Any]:
+def simulate(
+    name: str,
+    out_dir: str | Path,
+    *,
+    scale: str = "full",
+    seed: int = DEFAULT_SEED,
+    params: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Run scenario ``name`` into ``out_dir``; returns and writes the summary."""
     sc = get_scenario(name)
     if scale not in ("quick", "full"):
@@ -96,15 +112,26 @@ def simulate(name: str, out_dir: str | Path, *, scale: str = "full", seed: int =
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError("--out", f"cannot create {out}: {exc.strerror}", "a writable directory") from None
+        raise InputError(
+            "--out", f"cannot create {out}: {exc.strerror}", "a writable directory"
+        ) from None
     rng = generator(seed, f"scenario:{name}", values)
     start = time.perf_counter()
     result = call_with(resolve_function(sc.run, sc.origin), {**values, "out_dir": out, "rng": rng})
-    summary = _plain({
-        "scenario": name, "title": sc.title, "source": sc.source, "scale": scale, "seed": seed,
-        "params": values, "reproduced": result, "paper": sc.paper,
-        "seconds": round(time.perf_counter() - start, 3), "versions": versions(),
-        "figures": sorted(p.name for p in out.glob("*.png")),
-    })
+    summary = _plain(
+        {
+            "scenario": name,
+            "title": sc.title,
+            "source": sc.source,
+            "scale": scale,
+            "seed": seed,
+            "params": values,
+            "reproduced": result,
+            "paper": sc.paper,
+            "seconds": round(time.perf_counter() - start, 3),
+            "versions": versions(),
+            "figures": sorted(p.name for p in out.glob("*.png")),
+        }
+    )
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary

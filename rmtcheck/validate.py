@@ -39,7 +39,9 @@ def real(
     """Return ``value`` as a finite float in the interval or raise :class:`InputError`."""
     left = "(" if open_lo else "["
     right = ")" if open_hi else "]"
-    valid = f"finite number in {left}{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}{right}"
+    low = "-inf" if lo is None else lo
+    high = "inf" if hi is None else hi
+    valid = f"finite number in {left}{low}, {high}{right}"
     if _is_bool(value) or not isinstance(value, Real):
         raise InputError(name, f"got {value!r}, not a number", valid)
     value = float(value)

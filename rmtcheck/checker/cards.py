@@ -22,8 +22,18 @@ KINDS = ("exact", "distributional", "inequality", "scaling", "qualitative")
 EXPECTED = ("holds", "fails")
 COMPARES = ("allclose", "sorted")
 _REQUIRED = ("id", "title", "statement", "source", "kind", "expected", "empirical", "tolerance")
-_OPTIONAL = ("theory", "compare", "fit", "params", "scale", "corrected", "corrects",
-             "counterexample", "notes", "tags")
+_OPTIONAL = (
+    "theory",
+    "compare",
+    "fit",
+    "params",
+    "scale",
+    "corrected",
+    "corrects",
+    "counterexample",
+    "notes",
+    "tags",
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +68,19 @@ class Card:
     def scale_values(self, scale: str) -> dict[str, Any]:
         """Parameter values and run settings (``sizes``, ``trials``) of a scale."""
         if scale not in self.scale:
-            raise InputError("--scale", f"card {self.id} has no scale {scale!r}",
-                             ", ".join(self.scale))
+            raise InputError(
+                "--scale", f"card {self.id} has no scale {scale!r}", ", ".join(self.scale)
+            )
         return dict(self.scale[scale])
 
     def summary(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "kind": self.kind,
-                "source": self.source_text, "expected": self.expected}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "source": self.source_text,
+            "expected": self.expected,
+        }
 
 
 def _check(cond: bool, where: str, fld: str, problem: str) -> None:
@@ -80,59 +96,122 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
     unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL)
     _check(not unknown, where, sorted(unknown)[0] if unknown else "", "unknown field")
     for key in ("id", "title", "statement", "empirical"):
-        _check(isinstance(raw[key], str) and raw[key].strip() != "", where, key,
-               "must be a non-empty string")
+        _check(
+            isinstance(raw[key], str) and raw[key].strip() != "",
+            where,
+            key,
+            "must be a non-empty string",
+        )
     _check(raw["kind"] in KINDS, where, "kind", f"{raw['kind']!r} is not one of {', '.join(KINDS)}")
-    _check(raw["expected"] in EXPECTED, where, "expected",
-           f"{raw['expected']!r} is not one of holds, fails")
+    _check(
+        raw["expected"] in EXPECTED,
+        where,
+        "expected",
+        f"{raw['expected']!r} is not one of holds, fails",
+    )
     if raw["expected"] == "fails":
-        _check(isinstance(raw.get("corrected"), str), where, "corrected",
-               "a card expected to fail must name its corrected claim")
+        _check(
+            isinstance(raw.get("corrected"), str),
+            where,
+            "corrected",
+            "a card expected to fail must name its corrected claim",
+        )
     src = raw["source"]
-    _check(isinstance(src, dict) and "file" in src, where, "source",
-           "must be a table with at least 'file' (and 'section', 'equation')")
+    _check(
+        isinstance(src, dict) and "file" in src,
+        where,
+        "source",
+        "must be a table with at least 'file' (and 'section', 'equation')",
+    )
     tol = raw["tolerance"]
-    _check(isinstance(tol, dict) and isinstance(tol.get("why"), str), where, "tolerance",
-           "must be a table with a 'why' sentence")
+    _check(
+        isinstance(tol, dict) and isinstance(tol.get("why"), str),
+        where,
+        "tolerance",
+        "must be a table with a 'why' sentence",
+    )
     kind = raw["kind"]
     if kind == "exact":
-        _check(isinstance(raw.get("theory"), str), where, "theory", "exact claims need a theory function")
-        _check(any(k in tol for k in ("rtol", "atol", "sigmas")), where, "tolerance",
-               "exact claims need rtol, atol or sigmas")
+        _check(
+            isinstance(raw.get("theory"), str),
+            where,
+            "theory",
+            "exact claims need a theory function",
+        )
+        _check(
+            any(k in tol for k in ("rtol", "atol", "sigmas")),
+            where,
+            "tolerance",
+            "exact claims need rtol, atol or sigmas",
+        )
     if kind == "distributional":
-        _check(isinstance(raw.get("theory"), str), where, "theory", "distributional claims need a law")
+        _check(
+            isinstance(raw.get("theory"), str), where, "theory", "distributional claims need a law"
+        )
         _check("ks" in tol, where, "tolerance", "distributional claims need a 'ks' threshold")
     if kind == "qualitative":
-        _check(isinstance(tol.get("criterion"), str), where, "tolerance",
-               "qualitative claims need a 'criterion' expression")
+        _check(
+            isinstance(tol.get("criterion"), str),
+            where,
+            "tolerance",
+            "qualitative claims need a 'criterion' expression",
+        )
     fit = raw.get("fit", {})
     if kind == "scaling":
-        _check(isinstance(fit, dict) and "size" in fit and "exponent" in fit, where, "fit",
-               "scaling claims need fit = { size = NAME, exponent = P }")
+        _check(
+            isinstance(fit, dict) and "size" in fit and "exponent" in fit,
+            where,
+            "fit",
+            "scaling claims need fit = { size = NAME, exponent = P }",
+        )
     compare = raw.get("compare", "allclose")
-    _check(compare in COMPARES, where, "compare", f"{compare!r} is not one of {', '.join(COMPARES)}")
+    _check(
+        compare in COMPARES, where, "compare", f"{compare!r} is not one of {', '.join(COMPARES)}"
+    )
     try:
         params = {name: parse_spec(name, spec) for name, spec in raw.get("params", {}).items()}
     except ValueError as exc:
         raise CardError(where, "params", str(exc)) from None
     scale = raw.get("scale", {})
-    _check(isinstance(scale, dict) and "quick" in scale, where, "scale", "needs at least a 'quick' table")
+    _check(
+        isinstance(scale, dict) and "quick" in scale,
+        where,
+        "scale",
+        "needs at least a 'quick' table",
+    )
     for name, values in scale.items():
         _check(isinstance(values, dict), where, f"scale.{name}", "must be a table")
         if kind == "scaling":
-            _check(isinstance(values.get("sizes"), list) and len(values["sizes"]) >= 2, where,
-                   f"scale.{name}.sizes", "scaling claims need at least two sizes")
+            _check(
+                isinstance(values.get("sizes"), list) and len(values["sizes"]) >= 2,
+                where,
+                f"scale.{name}.sizes",
+                "scaling claims need at least two sizes",
+            )
         extra = set(values) - set(params) - {"sizes", "trials"}
         if kind == "scaling":
             extra -= {fit["size"]}
         _check(not extra, where, f"scale.{name}", f"unknown parameter(s) {sorted(extra)}")
     return Card(
-        id=raw["id"], title=raw["title"], statement=raw["statement"], source=dict(src),
-        kind=kind, expected=raw["expected"], empirical=raw["empirical"], tolerance=dict(tol),
-        theory=raw.get("theory"), compare=compare, fit=dict(fit), params=params, scale=scale,
-        corrected=raw.get("corrected"), corrects=raw.get("corrects"),
-        counterexample=raw.get("counterexample"), notes=raw.get("notes", ""),
-        tags=tuple(raw.get("tags", ())), origin=origin,
+        id=raw["id"],
+        title=raw["title"],
+        statement=raw["statement"],
+        source=dict(src),
+        kind=kind,
+        expected=raw["expected"],
+        empirical=raw["empirical"],
+        tolerance=dict(tol),
+        theory=raw.get("theory"),
+        compare=compare,
+        fit=dict(fit),
+        params=params,
+        scale=scale,
+        corrected=raw.get("corrected"),
+        corrects=raw.get("corrects"),
+        counterexample=raw.get("counterexample"),
+        notes=raw.get("notes", ""),
+        tags=tuple(raw.get("tags", ())),
+        origin=origin,
     )
 
 
@@ -142,7 +221,9 @@ def load_file(path: str | Path) -> list[Card]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError("--catalogue", f"cannot read {path.name}: {exc}", "readable TOML files") from None
+        raise InputError(
+            "--catalogue", f"cannot read {path.name}: {exc}", "readable TOML files"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise CardError(path.name, "(file)", f"invalid TOML: {exc}") from None
     claims = data.get("claim", [])
@@ -165,7 +246,9 @@ def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
     for item in [*(p for p in env.split(os.pathsep) if p), *(extra or [])]:
         path = Path(item)
         if not path.is_dir():
-            raise InputError("--catalogue", f"{item} is not a directory", "a directory of *.toml cards")
+            raise InputError(
+                "--catalogue", f"{item} is not a directory", "a directory of *.toml cards"
+            )
         dirs.append(path)
     return dirs
 
@@ -177,14 +260,20 @@ def _load(dirs: tuple[Path, ...]) -> dict[str, Card]:
         for path in sorted(d.glob("*.toml")):
             for card in load_file(path):
                 if card.id in cards:
-                    raise CardError(f"{card.id} ({path.name})", "id",
-                                    f"duplicate of a card in {Path(cards[card.id].origin).name}")
+                    raise CardError(
+                        f"{card.id} ({path.name})",
+                        "id",
+                        f"duplicate of a card in {Path(cards[card.id].origin).name}",
+                    )
                 cards[card.id] = card
     for card in cards.values():
         for ref in (card.corrected, card.corrects):
             if ref is not None and ref not in cards:
-                raise CardError(f"{card.id} ({Path(card.origin).name})", "corrected/corrects",
-                                f"names unknown claim {ref!r}")
+                raise CardError(
+                    f"{card.id} ({Path(card.origin).name})",
+                    "corrected/corrects",
+                    f"names unknown claim {ref!r}",
+                )
     return cards
 
 

@@ -70,7 +70,9 @@ class ParamSpec:
             value = _number(value, self.type, where, self.describe())
             lo, hi = self.bounds(env)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
-                raise InputError(where, f"got {value}", self.describe() + f" = [{lo:g}, {hi:g}]")
+                evaluated = isinstance(self.low, str) or isinstance(self.high, str)
+                valid = self.describe() + (f" = [{lo:g}, {hi:g}]" if evaluated else "")
+                raise InputError(where, f"got {value}", valid)
         if self.require:
             if not evaluate(self.require, {**env, self.name: value}):
                 raise InputError(where, f"got {value!r}, violates {self.require}", self.describe())
@@ -110,13 +112,21 @@ def parse_spec(name: str, raw: Any) -> ParamSpec:
     if kind in ("int", "float"):
         if not (isinstance(spec, list) and len(spec) == 2):
             raise ValueError(f"parameter '{name}': {kind} needs [low, high]")
-        return ParamSpec(name, kind, spec[0], spec[1], require=raw.get("require"),
-                         search=search, doc=raw.get("doc", ""))
+        return ParamSpec(
+            name,
+            kind,
+            spec[0],
+            spec[1],
+            require=raw.get("require"),
+            search=search,
+            doc=raw.get("doc", ""),
+        )
     if kind == "choice":
         if not (isinstance(spec, list) and spec):
             raise ValueError(f"parameter '{name}': choice needs a non-empty list")
-        return ParamSpec(name, kind, options=tuple(spec), require=raw.get("require"),
-                         doc=raw.get("doc", ""))
+        return ParamSpec(
+            name, kind, options=tuple(spec), require=raw.get("require"), doc=raw.get("doc", "")
+        )
     return ParamSpec(name, "bool", require=raw.get("require"), doc=raw.get("doc", ""))
 
 

@@ -44,7 +44,8 @@ def fit_exponent(
     """Fit ``values ~ C * sizes**p`` over all (size, trial) points.
 
     The interval is the percentile bootstrap of the slope, resampling the trials of each
-    size with replacement (sizes are design points, not random).
+    size with replacement (sizes are design points, not random). Points are sorted by size
+    (stably), so callers pass the trials of each size in trial order.
     """
     x = np.asarray(sizes, dtype=float).ravel()
     y = np.asarray(values, dtype=float).ravel()
@@ -53,11 +54,16 @@ def fit_exponent(
     if np.unique(x).size < 2:
         raise InputError("--sizes", "fewer than two distinct sizes", "at least two sizes")
     if np.any(~np.isfinite(y)) or np.any(y <= 0) or np.any(x <= 0):
-        raise InputError("statistic", "non-positive or non-finite values cannot be fitted on a log scale",
-                         "positive finite values")
+        raise InputError(
+            "statistic",
+            "non-positive or non-finite values cannot be fitted on a log scale",
+            "positive finite values",
+        )
     if not 0 < confidence < 1:
         raise InputError("confidence", f"got {confidence}", "(0, 1)")
-    lx, ly = np.log(x), np.log(y)
+    order = np.argsort(x, kind="stable")  # canonical order: the same numbers for any input order
+    lx, ly = np.log(x[order]), np.log(y[order])
+    x = x[order]
     slope, intercept = _slope(lx, ly)
     resid = ly - (intercept + slope * lx)
     r2 = 1.0 - float(np.sum(resid**2) / max(np.sum((ly - ly.mean()) ** 2), 1e-300))

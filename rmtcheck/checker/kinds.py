@@ -59,13 +59,18 @@ def check_exact(card: Card, params: dict[str, Any], rngs: list[np.random.Generat
         if card.compare == "sorted":
             value, theory = np.sort(value.ravel()), np.sort(theory.ravel())
         if value.shape != theory.shape:
-            return False, {"shape_mismatch": 1.0, "theory_size": theory.size,
-                           "empirical_size": value.size}, {}
+            return (
+                False,
+                {"shape_mismatch": 1.0, "theory_size": theory.size, "empirical_size": value.size},
+                {},
+            )
         err = np.abs(value - theory)
         bound = atol + rtol * np.abs(theory)
         stats = {
             "max_abs_error": float(err.max()) if err.size else 0.0,
-            "max_rel_error": float((err / np.maximum(np.abs(theory), 1e-300)).max()) if err.size else 0.0,
+            "max_rel_error": float((err / np.maximum(np.abs(theory), 1e-300)).max())
+            if err.size
+            else 0.0,
         }
         if est is not None and sigmas is not None:
             se = np.broadcast_to(np.asarray(est.stderr, dtype=float), value.shape)
@@ -80,7 +85,9 @@ def check_exact(card: Card, params: dict[str, Any], rngs: list[np.random.Generat
     return passed, worst, {}
 
 
-def check_distributional(card: Card, params: dict[str, Any], rngs: list[np.random.Generator]) -> Result:
+def check_distributional(
+    card: Card, params: dict[str, Any], rngs: list[np.random.Generator]
+) -> Result:
     """Empirical spectrum against a law: KS (and W1, edges) against calibrated thresholds."""
     law = call_with(_fn(card, "theory"), params)
     sample = np.asarray(call_with(_fn(card, "empirical"), {**params, "rng": rngs[0]}), dtype=float)
@@ -109,7 +116,9 @@ def check_inequality(card: Card, params: dict[str, Any], rngs: list[np.random.Ge
     return worst["margin"] >= -atol, worst, {}
 
 
-def check_qualitative(card: Card, params: dict[str, Any], rngs: list[np.random.Generator]) -> Result:
+def check_qualitative(
+    card: Card, params: dict[str, Any], rngs: list[np.random.Generator]
+) -> Result:
     """A measurable criterion over the statistics the empirical function returns."""
     stats = call_with(_fn(card, "empirical"), {**params, "rng": rngs[0]})
     plots = stats.pop("_plot", None) if isinstance(stats, dict) else None
@@ -126,11 +135,15 @@ def check_scaling(
     sizes = np.array([c[0] for c in cells])
     values = np.array([c[1] for c in cells])
     conf = float(card.fit.get("confidence", 0.95))
-    result = fit_exponent(sizes, values, confidence=conf,
-                          bootstrap=int(card.fit.get("bootstrap", 2000)), seed=seed)
+    result = fit_exponent(
+        sizes, values, confidence=conf, bootstrap=int(card.fit.get("bootstrap", 2000)), seed=seed
+    )
     predicted = float(evaluate(card.fit["exponent"], params))
     slack = _tol(card, "slack", params, 0.0)
     passed = result.ci_low - slack <= predicted <= result.ci_high + slack
     stats = {**result.as_dict(), "predicted": predicted}
-    return bool(passed), stats, {"sizes": sizes, "values": values, "fit": result,
-                                 "predicted": predicted}
+    return (
+        bool(passed),
+        stats,
+        {"sizes": sizes, "values": values, "fit": result, "predicted": predicted},
+    )

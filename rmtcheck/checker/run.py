@@ -28,9 +28,13 @@ _EVAL = {
 }
 
 
-def run_settings(card: Card, scale: str, overrides: dict[str, Any] | None = None,
-                 sizes: list[int] | None = None, trials: int | None = None
-                 ) -> tuple[dict[str, Any], list[int], int]:
+def run_settings(
+    card: Card,
+    scale: str,
+    overrides: dict[str, Any] | None = None,
+    sizes: list[int] | None = None,
+    trials: int | None = None,
+) -> tuple[dict[str, Any], list[int], int]:
     """Validated parameters, sizes and trials for ``card`` at ``scale`` with user overrides."""
     values = card.scale_values(scale)
     default_sizes = values.pop("sizes", None)
@@ -49,11 +53,15 @@ def run_settings(card: Card, scale: str, overrides: dict[str, Any] | None = None
     return params, sizes, trials
 
 
-def scaling_cells(card: Card, params: dict[str, Any], sizes: list[int], trials: int
-                  ) -> list[dict[str, Any]]:
+def scaling_cells(
+    card: Card, params: dict[str, Any], sizes: list[int], trials: int
+) -> list[dict[str, Any]]:
     """The independent (size, trial) cells of a scaling sweep, each with its full parameters."""
-    return [{"params": {**params, card.fit["size"]: s}, "size": s, "trial": t}
-            for s in sizes for t in range(trials)]
+    return [
+        {"params": {**params, card.fit["size"]: s}, "size": s, "trial": t}
+        for s in sizes
+        for t in range(trials)
+    ]
 
 
 def run_cell(card: Card, cell: dict[str, Any], seed: int) -> float:
@@ -98,10 +106,21 @@ def check(
         if card.counterexample:
             counter["minimal"] = card.counterexample
     return Verdict(
-        claim=card.id, title=card.title, kind=card.kind, params=params, seed=seed, scale=scale,
-        expected=card.expected, passed=bool(passed), statistics=stats,
-        tolerance=dict(card.tolerance), counterexample=counter, seconds=seconds,
-        source=card.source_text, corrected=card.corrected, detail=detail,
+        claim=card.id,
+        title=card.title,
+        kind=card.kind,
+        params=params,
+        seed=seed,
+        scale=scale,
+        expected=card.expected,
+        passed=bool(passed),
+        statistics=stats,
+        tolerance=dict(card.tolerance),
+        counterexample=counter,
+        seconds=seconds,
+        source=card.source_text,
+        corrected=card.corrected,
+        detail=detail,
     )
 
 
@@ -111,10 +130,3 @@ def work_units(card: Card, scale: str) -> int:
         return 1
     values = card.scale_values(scale)
     return len(values.get("sizes", [])) * int(values.get("trials", 1))
-
-
-def theory_value(card: Card, params: dict[str, Any]) -> Any:
-    """The theory side of a card at ``params`` (for reports and notebooks)."""
-    if card.theory is None:
-        return None
-    return call_with(resolve_function(card.theory, card.origin), params)

@@ -46,22 +46,25 @@ class MarchenkoPastur:
         return np.where(inside, value, 0.0)
 
     def _antiderivative(self, u: np.ndarray) -> np.ndarray:
-        """G(u) with G' = sqrt((b-u)(u-a))/u for unit variance, u in [a, b]."""
+        """G(u) with G' = sqrt((b-u)(u-a))/u for unit variance, u in [a, b]:
+        G = r + (a+b)/2 asin((2u-a-b)/(b-a)) - sqrt(ab) asin(((a+b)u-2ab)/(u(b-a))),
+        r = sqrt((b-u)(u-a)),
+        with each asin written as atan2 using its exact cosine (well conditioned at the edges)."""
         y = self.ratio
         a, b = (1 - np.sqrt(y)) ** 2, (1 + np.sqrt(y)) ** 2
         root = np.sqrt(np.clip((b - u) * (u - a), 0.0, None))
-        first = 0.5 * (a + b) * np.arcsin(np.clip((2 * u - a - b) / (b - a), -1, 1))
-        if abs(1 - y) == 0.0:
-            return root + first
-        arg = ((a + b) * u - 2 * a * b) / (u * (b - a))
-        return root + first - abs(1 - y) * np.arcsin(np.clip(arg, -1, 1))
+        g = root + 0.5 * (a + b) * np.arctan2(2 * u - a - b, 2 * root)
+        c = abs(1 - y)  # sqrt(ab)
+        if c == 0.0:
+            return g
+        return g - c * np.arctan2((a + b) * u - 2 * a * b, 2 * c * root)
 
     def cdf(self, x: ArrayLike) -> np.ndarray:
         """Closed-form CDF, F(x) = atom 1[x >= 0] + (G(x/sigma^2) - G(a/sigma^2)) / (2 pi y)."""
         x = np.asarray(x, dtype=float)
         a1 = self.a / self.var
         u = np.clip(x / self.var, max(a1, 1e-300), self.b / self.var)
-        cont = (self._antiderivative(u) - self._antiderivative(np.asarray(max(a1, 1e-300))))
+        cont = self._antiderivative(u) - self._antiderivative(np.asarray(max(a1, 1e-300)))
         cont = np.clip(cont / (2 * np.pi * self.ratio), 0.0, min(1.0, 1.0 / self.ratio))
         cont = np.where(x >= self.b, min(1.0, 1.0 / self.ratio), np.where(x <= self.a, 0.0, cont))
         return np.where(x >= 0, self.atom, 0.0) + cont

@@ -1,1 +1,1 @@
-"""plots"""
+"""Figures (matplotlib, Agg backend): spectra against laws, scaling fits."""

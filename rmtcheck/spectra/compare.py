@@ -58,7 +58,7 @@ def outliers(values: Any, edge: float, margin: float) -> int:
 class Comparison:
     """Summary of an empirical spectrum against a law."""
 
-    n: int
+    count: int
     ks: float
     w1: float | None
     edge_low: float | None
@@ -77,9 +77,13 @@ def compare_to_law(values: Any, law: Any, *, outlier_margin: float | None = None
     x = _sample(values)
     lo, hi = law.support() if hasattr(law, "support") else (None, None)
     w1 = wasserstein1(x, law) if hasattr(law, "ppf") else None
-    n_out = outliers(x, float(hi), outlier_margin) if outlier_margin is not None and hi is not None else None
+    n_out = (
+        outliers(x, float(hi), outlier_margin)
+        if outlier_margin is not None and hi is not None
+        else None
+    )
     return Comparison(
-        n=int(x.size),
+        count=int(x.size),
         ks=ks_statistic(x, law),
         w1=w1,
         edge_low=None if lo is None else float(lo),

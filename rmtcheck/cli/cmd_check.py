@@ -1,0 +1,179 @@
+"""``rmtcheck check``, ``rmtcheck property`` and ``rmtcheck verify``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..checker.cards import get_card, load_catalogue
+from ..checker.run import check, work_units
+from ..checker.verdict import Verdict
+from ..errors import InputError
+from ..progress import bar
+from ..report import write_report
+from ..testing.property import search_counterexample
+from .common import add_common, parse_params, positive_int, print_json
+
+CHECK_EPILOG = """examples:
+  rmtcheck check RMT-MP-LAW
+  rmtcheck check RMT-MP-LAW --param ratio=0.25 --param law=gaussian --json
+  rmtcheck check RMT-MP-KS-RATE --scale full --seed 7
+
+exit status: 0 the verdict meets the card's expected verdict, 1 it does not, 2 bad input."""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    c = sub.add_parser(
+        "check",
+        help="check one claim and print its verdict",
+        description="Run one claim at a scale and print the verdict record.",
+        epilog=CHECK_EPILOG,
+        formatter_class=fmt,
+    )
+    c.add_argument("claim", metavar="CLAIM", help="claim ID, see `rmtcheck list`")
+    c.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter of the scale (repeatable)",
+    )
+    add_common(c)
+    c.set_defaults(run=run_check)
+
+    p = sub.add_parser(
+        "property",
+        help="search a claim's parameter domain for a counterexample",
+        description="Property-based search with hypothesis over the card's domain; prints the "
+        "shrunk minimal counterexample, or that none was found.",
+        epilog="examples:\n  rmtcheck property RMT-CAUCHY-INTERLACING --examples 200 --seed 1\n"
+        "  rmtcheck property PAP-THM-8.1 --param C=3 --json\n\n"
+        "exit status: 0 the search agrees with the expected verdict (no counterexample "
+        "for `holds`,\none found for `fails`), 1 it does not, 2 bad input.",
+        formatter_class=fmt,
+    )
+    p.add_argument("claim", metavar="CLAIM")
+    p.add_argument(
+        "--examples",
+        type=positive_int("--examples"),
+        default=100,
+        help="number of parameter sets to try (default 100)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="hold a parameter fixed during the search (repeatable)",
+    )
+    add_common(p, scale=False)
+    p.set_defaults(run=run_property)
+
+    v = sub.add_parser(
+        "verify",
+        help="check the whole catalogue and write a report",
+        description="Run every claim at a scale; write report.md, results.json and figures.",
+        epilog="examples:\n  rmtcheck verify --scale quick --report report\n"
+        "  rmtcheck verify --prefix RMT- --json\n\n"
+        "exit status: 0 every claim meets its expected verdict, 1 otherwise, 2 bad input.",
+        formatter_class=fmt,
+    )
+    v.add_argument("--report", metavar="DIR", default=None, help="write the report into DIR")
+    v.add_argument("--prefix", default="", help="only claims whose ID starts with this")
+    add_common(v)
+    v.set_defaults(run=run_verify)
+
+
+def _print_verdict(v: Verdict) -> None:
+    mark = "as expected" if v.meets_expected else "NOT as expected"
+    print(
+        f"{v.claim} [{v.kind}] expected {v.expected}: statement "
+        f"{'held' if v.passed else 'did not hold'} ({mark}), {v.seconds:.2f} s"
+    )
+    print(f"  params: {json.dumps(v.as_dict()['params'])}")
+    for key, value in v.as_dict()["statistics"].items():
+        print(f"  {key}: {value}")
+    print(f"  tolerance: {json.dumps({k: x for k, x in v.tolerance.items() if k != 'why'})}")
+    if v.counterexample:
+        print(f"  counterexample: {json.dumps(v.as_dict()['counterexample']['params'])}")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    card = get_card(args.claim, args.catalogue)
+    with bar(work_units(card, args.scale), desc=card.id, unit="cell") as b:
+        v = check(
+            card, parse_params(args.param), scale=args.scale, seed=args.seed, progress=b.update
+        )
+    if args.json:
+        print_json(v.as_dict())
+    else:
+        _print_verdict(v)
+    return 0 if v.meets_expected else 1
+
+
+def run_property(args: argparse.Namespace) -> int:
+    card = get_card(args.claim, args.catalogue)
+    fixed = parse_params(args.param)
+    for name in fixed:
+        if name not in card.params:
+            raise InputError(f"--param {name}", "unknown parameter", ", ".join(card.params))
+    fixed = {n: card.params[n].coerce(v, {**fixed}) for n, v in fixed.items()}
+    with bar(args.examples, desc=f"searching {card.id}", unit="example") as b:
+        res = search_counterexample(
+            card, examples=args.examples, seed=args.seed, fixed=fixed, progress=b.update
+        )
+    found = res.counterexample is not None
+    if args.json:
+        print_json(res.as_dict())
+    elif found:
+        ce = res.counterexample
+        print(f"{card.id}: counterexample found after {res.tried} examples (shrunk):")
+        print(f"  params: {json.dumps(ce.as_dict()['params'])}")
+        print(f"  statistics: {json.dumps(ce.as_dict()['statistics'])}")
+        print(
+            f"  reproduce: rmtcheck check {card.id} "
+            + " ".join(f"--param {k}={x}" for k, x in ce.params.items())
+            + f" --seed {args.seed}"
+        )
+    else:
+        print(f"{card.id}: no counterexample in {res.tried} examples")
+    return 0 if found == (card.expected == "fails") else 1
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    cards = {k: c for k, c in load_catalogue(args.catalogue).items() if k.startswith(args.prefix)}
+    if not cards:
+        raise InputError("--prefix", f"no claim starts with {args.prefix!r}", "see `rmtcheck list`")
+    verdicts = []
+    with bar(
+        sum(work_units(c, args.scale) for c in cards.values()), desc="verify", unit="cell"
+    ) as b:
+        for card in cards.values():
+            b.set_postfix_str(card.id)
+            verdicts.append(check(card, scale=args.scale, seed=args.seed, progress=b.update))
+    ok = all(v.meets_expected for v in verdicts)
+    if args.report:
+        path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed)
+        if not args.json:
+            print(f"report: {path}")
+    if args.json:
+        print_json(
+            {
+                "scale": args.scale,
+                "seed": args.seed,
+                "all_as_expected": ok,
+                "verdicts": [v.as_dict() for v in verdicts],
+            }
+        )
+    else:
+        for v in verdicts:
+            print(
+                f"{'ok  ' if v.meets_expected else 'FAIL'} {v.claim:<32} {v.kind:<14} "
+                f"expected {v.expected:<5} held={'yes' if v.passed else 'no ':<3} "
+                f"{v.seconds:7.2f} s"
+            )
+        n_ok = sum(v.meets_expected for v in verdicts)
+        print(f"{n_ok}/{len(verdicts)} claims meet their expected verdict", file=sys.stdout)
+    return 0 if ok else 1

@@ -1,0 +1,62 @@
+"""``rmtcheck simulate``: run a full scenario from ``simulations/``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from ..simulate import load_scenarios, simulate
+from .common import add_common, parse_params, print_json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser(
+        "simulate",
+        help="run a full scenario (figures + summary.json)",
+        description="Run a scenario of simulations/ and write its figures and summary.json "
+        "(reproduced numbers beside the paper's).",
+        epilog="examples:\n  rmtcheck simulate --list\n"
+        "  rmtcheck simulate mp_universality --scale quick --out runs/mp\n"
+        "  rmtcheck simulate mp_universality --param p=2000 --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    s.add_argument("name", metavar="NAME", nargs="?", help="scenario name (see --list)")
+    s.add_argument("--list", action="store_true", help="list the scenarios")
+    s.add_argument(
+        "--out", metavar="DIR", default=None, help="output directory (default runs/NAME)"
+    )
+    s.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a scenario parameter (repeatable)",
+    )
+    add_common(s)
+    s.set_defaults(run=run_simulate, scale="full")
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    if args.list or not args.name:
+        found = load_scenarios()
+        if args.json:
+            print_json(
+                [{"name": s.name, "title": s.title, "source": s.source} for s in found.values()]
+            )
+        else:
+            for s in found.values():
+                print(f"{s.name:<28} {s.title}")
+        return 0
+    out = args.out or f"runs/{args.name}"
+    summary = simulate(
+        args.name, out, scale=args.scale, seed=args.seed, params=parse_params(args.param)
+    )
+    if args.json:
+        print_json(summary)
+    else:
+        print(f"{summary['scenario']}: {summary['title']} ({summary['seconds']} s)")
+        print(f"  reproduced: {json.dumps(summary['reproduced'])}")
+        if summary["paper"]:
+            print(f"  paper:      {json.dumps(summary['paper'])}")
+        print(f"  figures: {', '.join(summary['figures']) or '(none)'} in {out}")
+    return 0

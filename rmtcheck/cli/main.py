@@ -1,0 +1,78 @@
+"""The ``rmtcheck`` command line.
+
+Subcommands live in ``rmtcheck/cli/cmd_<name>.py`` modules, each defining
+``add_parser(subparsers)`` that registers its parser with ``set_defaults(run=...)``;
+``run(args) -> int`` returns the exit status. Bad input anywhere ends with one line on
+stderr naming the option and its valid range, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..backend import set_backend
+from ..errors import CardError, InputError
+from ..progress import set_enabled
+
+EPILOG = """examples:
+  rmtcheck list
+  rmtcheck show RMT-MP-LAW
+  rmtcheck check RMT-MP-LAW --param ratio=0.25 --json
+  rmtcheck property RMT-CAUCHY-INTERLACING --examples 200 --seed 1
+  rmtcheck verify --scale quick --report report
+  rmtcheck spectrum wishart --p 1000 --n 2000 --plot mp.png
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors as one line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"rmtcheck {self.prog.split(' ', 1)[-1]}: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="rmtcheck",
+        description=__doc__.splitlines()[0].strip(),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"rmtcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    from . import __path__ as cli_path  # noqa: PLC0415
+
+    for info in sorted(pkgutil.iter_modules(cli_path), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            importlib.import_module(f"{__package__}.{info.name}").add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        if getattr(args, "json", False) or getattr(args, "quiet", False):
+            set_enabled(False)
+        if getattr(args, "backend", None):
+            set_backend(args.backend)
+        return int(args.run(args))
+    except (InputError, CardError) as exc:
+        sys.stderr.write(f"rmtcheck: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("rmtcheck: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

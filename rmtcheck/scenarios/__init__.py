@@ -1,0 +1,1 @@
+"""Scenario code run by the files in simulations/."""
