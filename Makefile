@@ -21,13 +21,15 @@ test: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
 
-bench: $(STAMP)
-	$(PY) -m pip install --quiet 'scikit-rmt>=1.0'
-	$(PY) benchmarks/run_all.py
+# Benchmarks run in their own environment, which also holds the libraries we compare with.
+BENCH := .venv-bench
+bench:
+	test -x $(BENCH)/bin/python || $(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet -e '.[dask]' 'scikit-rmt>=2.0'
+	$(BENCH)/bin/python benchmarks/run_all.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check rmtcheck tests benchmarks theory simulations
-	$(VENV)/bin/ruff format --check rmtcheck tests benchmarks || true
+	$(VENV)/bin/ruff check rmtcheck tests benchmarks
 
 clean:
-	rm -rf $(VENV) report build *.egg-info
+	rm -rf $(VENV) $(BENCH) report runs build *.egg-info
