@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ def plot_loglog(
     ci: tuple[float, float],
     path: str | Path,
     title: str = "",
+    xlabel: str = "size",
     ylabel: str = "statistic",
 ) -> Path:
     """Scatter of the cells, the least-squares line and the predicted slope through the
@@ -38,10 +40,10 @@ def plot_loglog(
     )
     anchor = np.exp(np.mean(np.log(y)) - predicted * np.mean(np.log(x)))
     ax.loglog(grid, anchor * grid**predicted, "k--", label=f"predicted {predicted:.3f}")
-    ax.set_xlabel("size")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(textwrap.fill(title, 60), fontsize=9)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=110)

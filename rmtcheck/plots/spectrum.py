@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ def plot_spectrum(
         qq.set_xlabel("law quantile")
         qq.set_ylabel("empirical quantile")
         qq.set_title("Q-Q", fontsize=9)
-    fig.suptitle(title, fontsize=10)
+    fig.suptitle(textwrap.fill(title, 100), fontsize=10)
     fig.tight_layout()
     path = Path(path)
     fig.savefig(path, dpi=110)
