@@ -64,11 +64,16 @@ def scaling_cells(
     ]
 
 
-def run_cell(card: Card, cell: dict[str, Any], seed: int) -> float:
-    """One scaling cell, seeded by (claim, parameters incl. size, trial) only."""
+def cell_value(card: Card, cell: dict[str, Any], seed: int) -> Any:
+    """The raw empirical value of one scaling cell, seeded by (claim, parameters incl. size,
+    trial) only."""
     rng = generator(seed, card.id, cell["params"], cell["trial"])
-    value = call_with(resolve_function(card.empirical, card.origin), {**cell["params"], "rng": rng})
-    return float(value)
+    return call_with(resolve_function(card.empirical, card.origin), {**cell["params"], "rng": rng})
+
+
+def run_cell(card: Card, cell: dict[str, Any], seed: int) -> float:
+    """The statistic of one scaling cell (see :func:`cell_value`)."""
+    return float(cell_value(card, cell, seed))
 
 
 def check(

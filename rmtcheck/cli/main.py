@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -69,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (InputError, CardError) as exc:
         sys.stderr.write(f"rmtcheck: {exc}\n")
         return 2
+    except BrokenPipeError:  # the reader went away, e.g. `rmtcheck list | head -3`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         sys.stderr.write("rmtcheck: interrupted\n")
         return 130

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..checker.cards import Card
 from ..checker.verdict import Verdict
-from ..plots.loglog import plot_loglog
+from ..plots.scaling import plot_scaling
 from ..plots.spectrum import plot_spectrum
 
 
@@ -26,15 +26,14 @@ def _figure(v: Verdict, card: Card, out: Path) -> str | None:
         return name
     if "fit" in d:
         f = d["fit"]
-        plot_loglog(
+        plot_scaling(
             d["sizes"],
             d["values"],
-            slope=f.slope,
-            intercept=f.intercept,
-            predicted=d["predicted"],
-            ci=(f.ci_low, f.ci_high),
-            path=out / name,
+            f,
+            d["predicted"],
+            out / name,
             title=f"{v.claim}: {card.title}",
+            size_name=card.fit.get("size", "size"),
         )
         return name
     return None
