@@ -1,4 +1,4 @@
-"""The PAP-ALG-C1..C6 cards (theory/papyan2020_lanczos.toml) meet their expected verdicts at
+"""The PAP-ALG-C1..C6 cards (theory/papyan2020.toml) meet their expected verdicts at
 quick scale, and each check rejects a perturbed empirical side (negative controls)."""
 
 from __future__ import annotations

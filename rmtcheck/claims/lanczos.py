@@ -1,5 +1,5 @@
 """Card functions for the matrix-free spectral tools of Papyan (2020), App. C (claims
-PAP-ALG-C1..C6 and PAP-CLAIM-27 in ``theory/papyan2020_lanczos.toml``).
+PAP-ALG-C1..C6 and PAP-CLAIM-27 in ``theory/papyan2020.toml``).
 
 Test operators have a spectrum known in closed form ("mp": Marchenko–Pastur quantiles at
 ratio y; "spiked": those plus the outliers 8, 6, 4.5; "semicircle": semicircle quantiles on
