@@ -168,6 +168,8 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
     _check(
         compare in COMPARES, where, "compare", f"{compare!r} is not one of {', '.join(COMPARES)}"
     )
+    reserved = {"sizes", "trials", "rng"} & set(raw.get("params", {}))
+    _check(not reserved, where, "params", f"{sorted(reserved)} are reserved run settings")
     try:
         params = {name: parse_spec(name, spec) for name, spec in raw.get("params", {}).items()}
     except ValueError as exc:
