@@ -51,16 +51,9 @@ def mp_edges(p: int, ratio: float, var: float = 1.0) -> np.ndarray:
     return np.array(mp_law(p, ratio, var).support())
 
 
-def extreme_eigenvalues(
-    rng: np.random.Generator,
-    p: int,
-    ratio: float,
-    var: float = 1.0,
-    law: str = "gaussian",
-    method: str = "dense",
-) -> np.ndarray:
+def extreme_eigenvalues(rng: np.random.Generator, **params: object) -> np.ndarray:
     """[lambda_min, lambda_max] of the sample covariance."""
-    vals = mp_spectrum(rng, p, ratio, var, law, method)
+    vals = mp_spectrum(rng, **params)
     return np.array([vals[0], vals[-1]])
 
 

@@ -18,7 +18,7 @@ def add_common(p: argparse.ArgumentParser, *, seed: bool = True, scale: bool = T
     if seed:
         p.add_argument(
             "--seed",
-            type=_nonneg_int("--seed"),
+            type=int_at_least("--seed", 0),
             default=DEFAULT_SEED,
             help=f"root seed (default {DEFAULT_SEED}); same seed, same numbers",
         )
@@ -45,36 +45,24 @@ def add_common(p: argparse.ArgumentParser, *, seed: bool = True, scale: bool = T
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
-def _nonneg_int(option: str):
+def int_at_least(option: str, low: int):
+    """argparse type: an integer >= ``low``, with a message naming the option."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{option} must be an integer >= 0, got {text!r}"
-            ) from None
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"{option} must be an integer >= 0, got {value}")
+            value = None
+        if value is None or value < low:
+            raise argparse.ArgumentTypeError(f"{option} must be an integer >= {low}, got {text!r}")
         return value
 
     return parse
 
 
 def positive_int(option: str):
-    """argparse type: an integer >= 1 with a message naming the option."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{option} must be an integer >= 1, got {text!r}"
-            ) from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{option} must be an integer >= 1, got {value}")
-        return value
-
-    return parse
+    """argparse type: an integer >= 1."""
+    return int_at_least(option, 1)
 
 
 def parse_params(items: list[str]) -> dict[str, Any]:

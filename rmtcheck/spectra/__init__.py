@@ -1,4 +1,5 @@
-"""Spectral tools: dense eigensolvers, law comparisons, interlacing and Weyl checks."""
+"""Spectral tools: dense eigensolvers, Lanczos and SLQ on operators, law comparisons,
+interlacing and Weyl checks."""
 
 from .compare import Comparison, compare_to_law, ks_statistic, outliers, qq_data, wasserstein1
 from .dense import eigvalsh
@@ -9,6 +10,8 @@ from .interlacing import (
     rank_r_psd_interlacing_margin,
     weyl_margin,
 )
+from .lanczos import fast_lanczos, slow_lanczos
+from .slq import log_spectrum_density, normalization, slq_density
 
 __all__ = [
     "Comparison",
@@ -16,11 +19,16 @@ __all__ = [
     "compare_to_law",
     "compression_interlacing_margin",
     "eigvalsh",
+    "fast_lanczos",
+    "log_spectrum_density",
+    "normalization",
     "ks_statistic",
     "outliers",
     "qq_data",
     "rank_one_update_margin",
     "rank_r_psd_interlacing_margin",
+    "slow_lanczos",
+    "slq_density",
     "wasserstein1",
     "weyl_margin",
 ]
