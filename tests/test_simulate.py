@@ -25,3 +25,24 @@ def test_cli_list(capsys):
     assert main(["simulate", "--list"]) == 0
     assert "mp_universality" in capsys.readouterr().out
     assert "mp_universality" in load_scenarios()
+
+
+def test_size_reduced_is_the_quick_scale(capsys, tmp_path):
+    assert (
+        main(
+            [
+                "simulate",
+                "mp_universality",
+                "--size",
+                "reduced",
+                "--out",
+                str(tmp_path),
+                "--json",
+                "--param",
+                "p=200",
+            ]
+        )
+        == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["scale"] == "quick" and summary["params"]["p"] == 200

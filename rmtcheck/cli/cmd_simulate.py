@@ -32,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         metavar="NAME=VALUE",
         help="override a scenario parameter (repeatable)",
     )
+    s.add_argument(
+        "--size",
+        choices=["reduced", "paper"],
+        help="the paper's words for --scale: reduced = quick, paper = full",
+    )
     add_common(s)
     s.set_defaults(run=run_simulate, scale="full")
 
@@ -48,6 +53,8 @@ def run_simulate(args: argparse.Namespace) -> int:
                 print(f"{s.name:<28} {s.title}")
         return 0
     out = args.out or f"runs/{args.name}"
+    if args.size:
+        args.scale = {"reduced": "quick", "paper": "full"}[args.size]
     summary = simulate(
         args.name, out, scale=args.scale, seed=args.seed, params=parse_params(args.param)
     )
