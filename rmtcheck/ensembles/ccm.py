@@ -17,8 +17,9 @@ from ..errors import InputError
 
 
 def _dims(D: int, C: int) -> tuple[int, int]:
-    C = validate.integer("C", C, 2)
-    D = validate.integer("D", D, C)
+    D, C = validate.integer("D", D, 2), validate.integer("C", C, 2)
+    if C > D:
+        raise InputError("C", f"got {C} > D = {D}", "integer in [2, D] (Def 8.1: means e_c in R^D)")
     return D, C
 
 

@@ -89,8 +89,9 @@ def fim_operator(X: np.ndarray, P: np.ndarray) -> LinearOperator:
 def _ccm_args(D: int, C: int, t: float, alpha: float) -> tuple[int, int, float, float]:
     """Validated (D, C, t, alpha): C >= 2, D >= C, t >= 0, alpha in [0, 1] (Def 8.2's domain
     alpha <= (C-1)/C is the cards' business: the formulas hold for every probability)."""
-    C = validate.integer("C", C, 2)
-    D = validate.integer("D", D, C)
+    D, C = validate.integer("D", D, 2), validate.integer("C", C, 2)
+    if C > D:
+        raise InputError("C", f"got {C} > D = {D}", "integer in [2, D] (Def 8.1: means e_c in R^D)")
     t = validate.real("t", t, 0.0)
     alpha = validate.probability("alpha", alpha)
     return D, C, t, alpha

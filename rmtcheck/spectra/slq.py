@@ -213,3 +213,23 @@ class DiscreteSpectrum:
     def moment(self, k: int) -> float:
         """tr(A^k) / n."""
         return float(np.mean(self.values ** validate.integer("k", k, 0)))
+
+
+def level_masses(density: SpectralDensity, levels: Any, atol: float) -> tuple[np.ndarray, float]:
+    """Masses of known levels read off the Gauss quadrature: sum of w_j over the nodes with
+    |node_j - level| <= atol, and the weight of the nodes near no level (stray mass)."""
+    levels = np.asarray(levels, dtype=float).ravel()
+    atol = validate.real("atol", atol, 0.0, None)
+    near = np.abs(density.nodes[:, None] - levels[None, :]) <= atol
+    masses = density.weights @ near
+    return masses, float(density.weights[~near.any(axis=1)].sum())
+
+
+def probe_mass_se(share: Any, n: int, n_vec: int) -> np.ndarray:
+    """Standard error of the SLQ mass of a level holding a fraction f of n eigenvalues.
+
+    For a Gaussian probe v the quadrature weight of an exact level is ||P v||^2 / ||v||^2 ~
+    Beta(f n / 2, (1 - f) n / 2), variance 2 f (1 - f) / (n + 2); n_vec probes average it."""
+    f = np.asarray(share, dtype=float)
+    n, n_vec = validate.integer("n", n, 1), validate.integer("n_vec", n_vec, 1)
+    return np.sqrt(2.0 * f * (1.0 - f) / ((n + 2) * n_vec))
