@@ -36,9 +36,10 @@ def plot_spectrum(
         color="tab:blue",
         label="empirical",
     )
-    if hasattr(law, "pdf"):
+    density = getattr(law, "pdf", None) or getattr(law, "density", None)
+    if density is not None:
         grid = np.linspace(left, right, 800)
-        ax.plot(grid, law.pdf(grid), color="tab:red", lw=1.5, label=repr(law))
+        ax.plot(grid, density(grid), color="tab:red", lw=1.5, label=textwrap.shorten(repr(law), 60))
     if atom > 0:
         ax.text(
             0.98,
