@@ -137,3 +137,86 @@ def test_b2_and_lemma3_residuals():
         assert h.b2_fitted_coefficient(rng, 4, 6, 10, 0.05)[0] == pytest.approx(0.25, abs=1e-12)
         assert h.lemma3_residual(rng, 2, 9, "pinv")[0] < 1e-12
         assert h.lemma3_residual(rng, 2, 9, "generic")[0] > 1e-3
+
+
+# --- negative controls through the cards' own checks (dataclasses.replace) ----------------
+
+def _drop_factor(widths, variances, n):
+    """beta_l, alpha_l and var(W_ij) with the factor m_n sigma_n^2 left out of Thm 3's product
+    (a plausible transcription slip)."""
+    from rmtcheck.laws import deep_linear as dl  # noqa: PLC0415
+
+    factor = widths[n] * variances[n - 1]
+    betas = [dl.beta(widths, variances, l) / (factor if l > n else 1.0)
+             for l in range(2, len(widths) + 1)]
+    return betas, dl.product_entry_variance(widths, variances) / factor
+
+
+def thm3_means_dropping_m2_factor(N, m0, m1, m2, m3, m4, v1, v2, v3, v4):
+    """Theorem 3 with m_2 sigma_2^2 dropped from beta_l (l >= 3); alpha_l unchanged."""
+    w, v = [m0, m1, m2, m3, m4][: N + 1], [v1, v2, v3, v4][:N]
+    betas, _ = _drop_factor(w, v, 2)
+    parts = [b * np.eye(w[0]) for b in betas]
+    right = h.thm3_means(N, m0, m1, m2, m3, m4, v1, v2, v3, v4)
+    return np.concatenate([*(p.ravel() for p in parts), right[sum(p.size for p in parts):]])
+
+
+def lemma2_moments_dropping_m1_factor(N, m0, m1, m2, m3, m4, v1, v2, v3, v4):
+    """Lemma 2 with m_1 sigma_1^2 dropped from var(W_ij)."""
+    w, v = [m0, m1, m2, m3, m4][: N + 1], [v1, v2, v3, v4][:N]
+    size = w[0] * w[-1]
+    return np.concatenate([np.zeros(size), np.full(size, _drop_factor(w, v, 1)[1])])
+
+
+@pytest.mark.parametrize("claim,theory", [
+    ("DLN-THM-3", "thm3_means_dropping_m2_factor"),
+    ("DLN-LEM-2", "lemma2_moments_dropping_m1_factor"),
+])
+def test_moment_cards_reject_a_dropped_factor(claim, theory):
+    """At quick scale m_2 sigma_2^2 = 0.85 (THM-3) and m_1 sigma_1^2 = 2.2 (LEM-2): the card's
+    own z-score check (5 sigmas) must reject the product with that factor missing."""
+    card = rc.load_catalogue()[claim]
+    assert rc.check(card, scale="quick").passed
+    bad = dataclasses.replace(card, theory=f"{__name__}:{theory}")
+    v = rc.check(bad, scale="quick")
+    assert not v.passed and v.statistics["max_z"] > 5
+
+
+@pytest.mark.parametrize("claim,wrong", [("DLN-THM-7", -0.5), ("DLN-THM-7", -1.5)])
+def test_thm7_rejects_wrong_exponent(claim, wrong):
+    card = rc.load_catalogue()[claim]
+    assert not rc.check(dataclasses.replace(card, fit={**card.fit, "exponent": wrong}),
+                        scale="quick").passed
+
+
+# --- bad input: one InputError line (library) and exit status 2 with one line (CLI) -------
+
+THM3_ARGS = dict(QUICK3, law="gaussian", reps=200)
+
+
+@pytest.mark.parametrize("change,name", [
+    ({"m1": 0}, "m1"), ({"v2": -0.1}, "v2"), ({"N": 0}, "N"),
+    ({"law": "student_t", "df": 4.0}, "df"), ({"law": "student_t", "df": 3.0}, "df"),
+])
+def test_thm3_bad_input_is_one_input_error(change, name):
+    from rmtcheck.errors import InputError  # noqa: PLC0415
+
+    with pytest.raises(InputError) as err:
+        h.thm3_monte_carlo(np.random.default_rng(0), **{**THM3_ARGS, **change})
+    assert err.value.name == name and "\n" not in str(err.value)
+    if name == "df":
+        assert "fourth moment" in str(err.value) and "kurtosis" in str(err.value)
+
+
+@pytest.mark.parametrize("param", ["m1=0", "v2=-0.1", "N=0", "df=4", "df=3.5"])
+def test_cli_check_thm3_bad_param_exits_2_with_one_line(capsys, param):
+    from rmtcheck.cli.main import main  # noqa: PLC0415
+
+    argv = ["check", "DLN-THM-3", "--param", "law=student_t", "--param", param]
+    try:
+        code = main(argv)
+    except SystemExit as exc:  # argparse-style exits
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and param.split("=")[0] in err
+    assert "Traceback" not in err

@@ -109,3 +109,13 @@ def test_squared_singular_values_match_gram_eigenvalues():
 def test_bad_input(bad):
     with pytest.raises(InputError):
         bad()
+
+
+@pytest.mark.parametrize("df", [4.0, 3.0, 2.5])
+def test_student_t_without_fourth_moment_is_refused(df):
+    """App. A.1 assumes bounded kurtosis: Student-t entries need df > 4 (one clear line)."""
+    with pytest.raises(InputError) as err:
+        draw_layers([3, 4], [0.1], np.random.default_rng(0), law="student_t", df=df)
+    assert err.value.name == "df" and "fourth moment" in str(err.value)
+    assert "\n" not in str(err.value)
+    draw_layers([3, 4], [0.1], np.random.default_rng(0), law="student_t", df=4.5)

@@ -95,3 +95,17 @@ def test_exact_cards_hold_over_their_domain(claim, data):
     params = data.draw(params_strategy(claim))
     v = rc.check(claim, params, trials=1)
     assert v.passed, (params, v.statistics)
+
+
+# ---- every qualitative card states its criterion and the size it passes at ---------------
+
+@pytest.mark.parametrize("claim", [c for c in NTK if rc.get_card(c).kind == "qualitative"])
+def test_qualitative_cards_state_criterion_and_size(claim):
+    card = rc.get_card(claim)
+    criterion = card.tolerance["criterion"]
+    assert any(op in criterion for op in ("<", ">")), criterion
+    why = card.tolerance["why"]
+    assert why.startswith("passes at quick scale (N = "), why
+    assert f"(N = {card.scale['quick']['N']}," in why
+    for value in (card.scale["quick"].get("width"), card.scale["quick"].get("steps")):
+        assert value in (None, 0) or str(value) in why, (value, why)

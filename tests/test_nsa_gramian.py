@@ -203,3 +203,56 @@ def test_gramian_is_psd_with_the_fim_spectrum_and_trace(seed, activation, depth,
     f_vals = np.linalg.eigvalsh(fim(net, X))[::-1]
     r = min(len(g_vals), len(f_vals))
     assert np.allclose(g_vals[:r], f_vals[:r], atol=1e-9 * scale)
+
+
+# ---- bad input: one clear InputError line naming the parameter --------------------------
+
+def _one_line_error(fn, name):
+    with pytest.raises(InputError) as err:
+        fn()
+    assert err.value.name == name and "\n" not in str(err.value), str(err.value)
+
+
+@pytest.mark.parametrize("depth", [0, -2])
+def test_depth_below_one_is_refused(depth):
+    _one_line_error(lambda: init_fc_net(2, 8, depth, np.random.default_rng(0)), "depth")
+
+
+@pytest.mark.parametrize("width", [0, -3])
+def test_nonpositive_width_is_refused(width):
+    _one_line_error(lambda: init_fc_net(2, width, 3, np.random.default_rng(0)), "width")
+
+
+@pytest.mark.parametrize("lr", [0.0, -0.1])
+def test_nonpositive_step_size_is_refused(lr):
+    net, X, y = small_net(0)
+    _one_line_error(lambda: train(net, X, y, steps=3, lr=lr), "lr")
+
+
+def test_gramian_needs_two_points_of_the_right_dimension():
+    net, X, _ = small_net(0)
+    _one_line_error(lambda: gramian(net, X[:1]), "N")
+    _one_line_error(lambda: gramian(net, X[:, :1]), "X")
+    assert kernel(net, X, X[:1]).shape == (11, 1)  # one test point is fine for g(X, X')
+
+
+def test_card_functions_refuse_bad_sizes_and_steps():
+    from rmtcheck.claims import kopitkov2019 as k  # noqa: PLC0415
+
+    rng = np.random.default_rng(0)
+    _one_line_error(lambda: k.alignment_growth(rng, 1, 3, 8, 5, 1.0), "N")
+    _one_line_error(lambda: k.kernel_locality(rng, 1, 3, 8, 0, "kernel"), "N")
+    _one_line_error(lambda: k.first_order_step_error(rng, 20, 3, 8, "tanh", 0), "inv_step")
+    _one_line_error(lambda: k.first_order_step_error(rng, 1, 3, 8, "tanh", 10), "N")
+
+
+@pytest.mark.parametrize("param", ["depth=0", "width=-3", "lr_scale=0", "N=1"])
+def test_cli_check_bad_param_exits_2_with_one_line(capsys, param):
+    from rmtcheck.cli.main import main  # noqa: PLC0415
+
+    try:
+        code = main(["check", "NTK-CLAIM-7", "--param", param])
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and param.split("=")[0] in err

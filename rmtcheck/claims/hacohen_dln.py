@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import validate
 from ..checker.verdict import Estimate
 from ..ensembles.products import (
     batched_mean,
+    check_bounded_kurtosis,
     def4_layers,
     draw_layers,
     end_to_end,
@@ -38,7 +40,10 @@ BATCH = 2000
 
 def _net(N: int, m0: int, m1: int, m2: int, m3: int, m4: int, v1: float, v2: float,
          v3: float, v4: float) -> tuple[list[int], list[float]]:
-    return [m0, m1, m2, m3, m4][: N + 1], [v1, v2, v3, v4][:N]
+    N = validate.integer("N", N, 1, 4)
+    widths = [validate.integer(f"m{i}", m, 1) for i, m in enumerate([m0, m1, m2, m3, m4][: N + 1])]
+    variances = [validate.positive(f"v{i + 1}", v) for i, v in enumerate([v1, v2, v3, v4][:N])]
+    return widths, variances
 
 
 def _def4_widths(q: int, K: int, N: int, m: int) -> list[int]:
@@ -63,12 +68,15 @@ def thm3_means(N: int, m0: int, m1: int, m2: int, m3: int, m4: int, v1: float, v
 
 def thm3_monte_carlo(rng: np.random.Generator, N: int, m0: int, m1: int, m2: int, m3: int,
                      m4: int, v1: float, v2: float, v3: float, v4: float, law: str,
-                     reps: int) -> Estimate:
-    """Monte-Carlo means of B^2..B^{N+1} and A^0..A^{N-1} over ``reps`` independent draws."""
+                     reps: int, df: float = 8.0) -> Estimate:
+    """Monte-Carlo means of B^2..B^{N+1} and A^0..A^{N-1} over ``reps`` independent draws
+    (``df``: Student-t degrees of freedom, > 4 for the bounded kurtosis Thm 3 assumes)."""
     w, v = _net(N, m0, m1, m2, m3, m4, v1, v2, v3, v4)
+    if law == "student_t":
+        check_bounded_kurtosis(df)
 
     def sample(t: int) -> np.ndarray:
-        layers = draw_layers(w, v, rng, law, trials=t)
+        layers = draw_layers(w, v, rng, law, trials=t, df=df)
         b, a = grams_b(layers)[1:], grams_a(layers)[:-1]
         return np.concatenate([x.reshape(t, -1) for x in (*b, *a)], axis=1)
 
@@ -85,12 +93,14 @@ def lemma2_moments(N: int, m0: int, m1: int, m2: int, m3: int, m4: int, v1: floa
 
 def lemma2_monte_carlo(rng: np.random.Generator, N: int, m0: int, m1: int, m2: int, m3: int,
                        m4: int, v1: float, v2: float, v3: float, v4: float, law: str,
-                       reps: int) -> Estimate:
+                       reps: int, df: float = 8.0) -> Estimate:
     """Monte-Carlo means of W_ij and W_ij^2 over ``reps`` draws of W = Q_N ... Q_1."""
     w, v = _net(N, m0, m1, m2, m3, m4, v1, v2, v3, v4)
+    if law == "student_t":
+        check_bounded_kurtosis(df)
 
     def sample(t: int) -> np.ndarray:
-        prod = end_to_end(draw_layers(w, v, rng, law, trials=t)).reshape(t, -1)
+        prod = end_to_end(draw_layers(w, v, rng, law, trials=t, df=df)).reshape(t, -1)
         return np.concatenate([prod, prod**2], axis=1)
 
     return Estimate(*batched_mean(sample, reps, BATCH))

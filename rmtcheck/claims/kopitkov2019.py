@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import validate
 from ..ensembles.fc_net import init_fc_net, predict
 from ..ensembles.nsa_targets import smooth_target, uniform_points
 from ..laws import gramian_dynamics as gd
@@ -200,7 +201,7 @@ def _run(rng: np.random.Generator, N: int, depth: int, width: int, steps: int,
          lr_scale: float, checkpoints: int = 10, decay: bool = True) -> AlignmentRun:
     """GD on the spec's synthetic target with delta_0 = lr_scale N / lambda_max(G_0), halved
     at 60 % and 80 % of the run (spec Sec. 4.5 pattern), checkpoints log-and-linearly spaced."""
-    X = uniform_points(N, rng)
+    X = uniform_points(validate.integer("N", N, 2), rng)
     Xt = uniform_points(N, rng)
     ticks = {0, 1, steps} | {int(s) for s in np.linspace(0, steps, checkpoints + 1)}
     decay_at = (int(0.6 * steps), int(0.8 * steps)) if decay else ()
@@ -281,6 +282,7 @@ def first_order_step_error(rng: np.random.Generator, N: int, depth: int, width: 
     """error_t = |df~ - df| / |df~| of one GD step at initialisation with
     delta = N / (inv_step lambda_max(G_0)); the neglected terms are O(delta^2), so the
     relative error falls like delta (eq. 3, NTK-MET-2)."""
+    inv_step = validate.positive("inv_step", inv_step)
     X = uniform_points(N, rng)
     y = smooth_target(X)
     net = init_fc_net(2, width, depth, rng, activation=activation)
@@ -316,7 +318,7 @@ def hessian_vs_fim(rng: np.random.Generator, N: int, width: int, steps: int,
 def _trained_gramian(rng: np.random.Generator, N: int, depth: int, width: int, steps: int
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Points X and the Gramian of an FC net after ``steps`` GD steps on the 2-D target."""
-    X = uniform_points(N, rng)
+    X = uniform_points(validate.integer("N", N, 2), rng)
     y = smooth_target(X)
     net = init_fc_net(2, width, depth, rng)
     if steps:

@@ -28,6 +28,16 @@ def check_widths(widths: Sequence[int]) -> list[int]:
     return [validate.integer(f"widths[{i}]", m, 1) for i, m in enumerate(widths)]
 
 
+def check_bounded_kurtosis(df: float) -> float:
+    """Student-t degrees of freedom with a finite fourth moment (df > 4): App. A.1 (Thms 3-5,
+    DLN-THM-3..DLN-COR-5.1) assumes entries of bounded kurtosis."""
+    df = validate.real("df", df)
+    if df <= 4.0:
+        raise InputError("df", f"got {df:g}: Student-t entries with df <= 4 have an infinite "
+                         "fourth moment, but the theorem assumes bounded kurtosis", "df > 4")
+    return df
+
+
 def def4_variances(widths: Sequence[int]) -> np.ndarray:
     """Def. 4 (DLN-DEF-4): sigma_1^2 = 1/m_1, sigma_n^2 = 2/(m_{n-1} + m_n) for 1 < n < N,
     sigma_N^2 = 1/m_{N-1}. For N = 1 the single layer gets 1/m_1 (first-layer rule)."""
@@ -53,24 +63,28 @@ def draw_layers(
     rng: np.random.Generator,
     law: str = "gaussian",
     trials: int | None = None,
+    df: float = 8.0,
 ) -> list[np.ndarray]:
     """Layers Q_1..Q_N with i.i.d. entries of variance ``variances[n-1]`` from ``law``.
 
     ``trials = T`` returns stacks of shape (T, m_n, m_{n-1}); ``law = "glorot_uniform"`` is the
     uniform law U(-a, a) with a = sqrt(3 var) (the Glorot-uniform initializer for Glorot
-    variances). Other laws: :data:`rmtcheck.ensembles.matrices.ENTRY_LAWS`.
+    variances). Other laws: :data:`rmtcheck.ensembles.matrices.ENTRY_LAWS`; ``df`` is the
+    Student-t degrees of freedom, > 4 (bounded kurtosis 3 + 6/(df - 4), as App. A.1 assumes).
     """
     m = check_widths(widths)
     if len(variances) != len(m) - 1:
         raise InputError("variances", f"got {len(variances)} values",
                          f"{len(m) - 1} (one per layer)")
     validate.choice("law", law, (*ENTRY_LAWS, "glorot_uniform"))
+    if law == "student_t":
+        df = check_bounded_kurtosis(df)
     t = 1 if trials is None else validate.integer("trials", trials, 1)
     base = "uniform" if law == "glorot_uniform" else law
     layers = []
     for n in range(1, len(m)):
         var = validate.positive(f"variances[{n - 1}]", variances[n - 1])
-        q = np.asarray(random_matrix(t * m[n], m[n - 1], base, rng, var=var))
+        q = np.asarray(random_matrix(t * m[n], m[n - 1], base, rng, var=var, df=df))
         layers.append(q.reshape(t, m[n], m[n - 1]) if trials is not None else q)
     return layers
 

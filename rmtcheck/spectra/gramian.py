@@ -20,11 +20,24 @@ import numpy as np
 
 from .. import validate
 from ..ensembles.fc_net import FCNet, backward, flatten, forward, loss_hvp, param_grads
+from ..errors import InputError
+
+
+def check_points(net: FCNet, X: np.ndarray, min_points: int = 1, name: str = "X") -> np.ndarray:
+    """X as an N x d float array with d the net's input dimension and N >= ``min_points``."""
+    X = np.asarray(X, dtype=float)
+    d = net.weights[0].shape[0]
+    if X.ndim != 2 or X.shape[1] != d:
+        raise InputError(name, f"has shape {X.shape}", f"an N x {d} array of points")
+    if X.shape[0] < min_points:
+        raise InputError("N", f"got {X.shape[0]} point(s) in {name}",
+                         f"N >= {min_points} (a Gramian spectrum needs two points)")
+    return X
 
 
 def layer_factors(net: FCNet, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Layer inputs H_l (N x n_{l-1}) and per-sample errors Gamma_l = df/dz_l (N x n_l)."""
-    fw = forward(net, X)
+    fw = forward(net, check_points(net, X))
     return fw.h, backward(net, fw, np.ones(fw.h[0].shape[0]))
 
 
@@ -47,8 +60,8 @@ def kernel(net: FCNet, X: np.ndarray, X2: np.ndarray | None = None,
 
 
 def gramian(net: FCNet, X: np.ndarray) -> np.ndarray:
-    """G(i, j) = g(X^i, X^j), symmetrised against rounding."""
-    G = kernel(net, X)
+    """G(i, j) = g(X^i, X^j) for N >= 2 points, symmetrised against rounding."""
+    G = kernel(net, check_points(net, X, 2))
     return 0.5 * (G + G.T)
 
 
