@@ -1,7 +1,10 @@
 """Benchmarks for the two-layer CK / NTK kernels (Wang et al. 2023; laws.two_layer_kernels).
 
-1. CK + first-layer NTK build (four GEMMs: W X, sigma(Z)^T sigma(Z), G^T G, X^T X, plus
-   O(hn + n^2) entrywise work) against the bound of the same four bare GEMMs.
+1. CK + NTK build (eq. 5, both layers: W X, sigma(Z)^T sigma(Z), G^T G, X^T X, plus
+   O(hn + n^2) entrywise work) against the GEMM-rate bound for its FLOP count
+   (2hdn + 2hn^2 + dn^2, the symmetric products as BLAS syrk) at the rate of a square GEMM
+   measured in the same run (target <= 1.3), in float64 and float32; and against the
+   same four bare GEMMs.
 2. The same build against the naive per-pair loop of the definitions (eq. (4), (5)).
 3. The Hadamard form of K_1 against the explicit Jacobian Gram J J^T (J: n x hd).
 4. Context: eigvalsh of the kernel and the CK limit-law solve (WANG-DEF-CK-LIMIT).
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 from bench_foundation import best_of  # same folder: min wall time of repeated calls
+from bench_wang_training import gemm_rate  # square-GEMM FLOP/s in the same run
 
 from rmtcheck.ensembles.two_layer import sample_problem
 from rmtcheck.laws.ck_limit import ck_limit_for
@@ -38,20 +42,26 @@ def naive_kernels(W, v, X, act):
     return ck, k1
 
 
-def bench_build(n: int, h: int, d: int, rng: np.random.Generator) -> None:
+def bench_build(n: int, h: int, d: int, rng: np.random.Generator, dtype: str) -> None:
     p = sample_problem(rng, d, n, h)
-    A, B = rng.standard_normal((h, n)), rng.standard_normal((d, n))
+    W, v, X = (a.astype(dtype) for a in (p.W, p.v, p.X))
+    A, B = rng.standard_normal((h, n)).astype(dtype), rng.standard_normal((d, n)).astype(dtype)
 
     def bound():
-        p.W @ p.X
+        W @ X
         A.T @ A
         A.T @ A
         B.T @ B
 
-    t_fast = best_of(lambda: ntk_kernel(p.W, p.v, p.X, p.activation), 3)
+    # W X is a GEMM (2 h d n flops); A^T A-type products are symmetric (BLAS syrk: k n^2)
+    flops = 2 * h * d * n + 2 * h * n**2 + d * n**2
+    rate = gemm_rate(dtype)
+    t_fast = best_of(lambda: ntk_kernel(W, v, X, p.activation), 3)
     t_gemm = best_of(bound, 3)
-    print(f"CK + NTK build n={n} h={h} d={d}: {t_fast * 1e3:.1f} ms; / bare-GEMM bound "
-          f"{t_gemm * 1e3:.1f} ms = {t_fast / t_gemm:.2f}")
+    print(f"[{dtype}] CK + NTK build n={n} h={h} d={d}: {t_fast * 1e3:.1f} ms; / GEMM-rate "
+          f"bound ({rate / 1e9:.1f} GFLOP/s) {flops / rate * 1e3:.1f} ms = "
+          f"{t_fast * rate / flops:.2f}; / its bare GEMMs {t_gemm * 1e3:.1f} ms = "
+          f"{t_fast / t_gemm:.2f}")
 
 
 def bench_naive(n: int, h: int, d: int, rng: np.random.Generator) -> None:
@@ -92,8 +102,9 @@ def bench_context(n: int, h: int, d: int, rng: np.random.Generator) -> None:
 
 def main() -> None:
     rng = np.random.default_rng(0)
-    for n, h, d in [(500, 375, 250), (2000, 1500, 1000)]:
-        bench_build(n, h, d, rng)
+    for dtype in ("float64", "float32"):
+        for n, h, d in [(500, 375, 250), (2000, 1500, 1000)]:
+            bench_build(n, h, d, rng, dtype)
     bench_naive(120, 90, 60, rng)
     bench_jacobian(300, 150, 100, rng)
     bench_context(2000, 1500, 1000, rng)

@@ -11,14 +11,19 @@ from hypothesis import HealthCheck, given, settings
 
 import rmtcheck as rc
 from rmtcheck.checker.expr import evaluate
-from rmtcheck.checker.kinds import check_exact, check_inequality
+from rmtcheck.checker.kinds import check_distributional, check_exact, check_inequality
 from rmtcheck.claims.wang2023 import (
+    _fd_jacobian,
     cauchy_ck_tails,
     dims,
     eq11_margin,
     mp_law_w,
     teacher_moments_mc,
 )
+from rmtcheck.ensembles.two_layer import first_layer, second_layer
+from rmtcheck.laws.activations import get_activation
+from rmtcheck.laws.two_layer_kernels import ck_kernel, ntk_kernel
+from rmtcheck.spectra.wang_tools import psd_eigvalsh
 from rmtcheck.testing.strategies import params_strategy
 
 IDS = ["WANG-DEF-ACT-NORM", "WANG-DEF-HERMITE", "WANG-DEF-MP", "WANG-DEF-CK", "WANG-DEF-NTK",
@@ -123,3 +128,74 @@ def _search(claim: str, examples: int) -> None:
 @pytest.mark.parametrize("claim", [c for c in IDS if c != "WANG-CLAIM-LB.1"])
 def test_property_search_over_the_domain(claim):
     _search(claim, 8)
+
+
+# --- negative controls through the cards' own checks (same card, tolerance and checker;
+# only the perturbed function is swapped in) -------------------------------------------
+
+
+def _swap(claim: str, **functions: str):
+    card = rc.get_card(claim)
+    return replace(card, **functions), dict(card.scale_values("quick"))
+
+
+def test_act_norm_card_rejects_raw_tanh_negative_control():
+    """WANG-DEF-ACT-NORM: [E sigma, E sigma^2] of raw tanh is [0, 0.394], not [0, 1]."""
+    card, params = _swap("WANG-DEF-ACT-NORM",
+                         empirical="tests.test_wang_spectra_cards:_raw_moments")
+    params = {**params, "activation": "tanh"}
+    passed, stats, _ = check_exact(card, params, [np.random.default_rng(0)])
+    assert not passed and stats["max_abs_error"] > 0.5
+    right = replace(card, empirical=rc.get_card("WANG-DEF-ACT-NORM").empirical)
+    assert check_exact(right, params, [np.random.default_rng(0)])[0]
+
+
+def _raw_moments(activation: str) -> np.ndarray:
+    raw = get_activation(activation, normalized=False)
+    return np.array([raw.expect(raw), raw.expect(lambda z: raw(z) ** 2)])
+
+
+def test_ck_limit_card_rejects_a_raw_tanh_kernel_negative_control():
+    """WANG-DEF-CK-LIMIT: the CK built with raw tanh (scale 0.63, not 1) is far from the
+    normalized-tanh limit law; KS >> 1.5 (1 + log n)/n."""
+    card, params = _swap("WANG-DEF-CK-LIMIT", empirical="tests.test_wang_spectra_cards:_raw_ck")
+    passed, stats, _ = check_distributional(card, params, [np.random.default_rng(1)])
+    assert not passed and stats["ks"] > 0.1
+
+
+def _raw_ck(rng, n, gamma1, gamma2, activation="tanh"):
+    d, h = dims(n, gamma1, gamma2)
+    X = rng.standard_normal((d, n))
+    W = first_layer(rng, h, d)
+    return psd_eigvalsh(ck_kernel(W, X, get_activation(activation, normalized=False)))
+
+
+def test_mp_card_rejects_a_wrong_ratio_negative_control():
+    """WANG-DEF-MP: the W spectrum against MP with h/d off by 10% (gamma2 1.65 for 1.5)."""
+    card, params = _swap("WANG-DEF-MP", theory="tests.test_wang_spectra_cards:_mp_wrong_ratio")
+    passed, stats, _ = check_distributional(card, params, [np.random.default_rng(2)])
+    assert not passed, stats
+    right = replace(card, theory=rc.get_card("WANG-DEF-MP").theory)
+    assert check_distributional(right, params, [np.random.default_rng(2)])[0]
+
+
+def _mp_wrong_ratio(d, gamma2, matrix="WtW_over_h"):
+    return mp_law_w(d, 1.1 * gamma2, matrix)
+
+
+def test_ntk_card_rejects_a_kernel_without_its_ck_term_negative_control():
+    """WANG-DEF-NTK with both layers trained: K_1 alone (no v-gradient term K^CK) against
+    the finite-difference Jacobian Gram J J^T leaves an O(1) relative residual."""
+    card, params = _swap("WANG-DEF-NTK", empirical="tests.test_wang_spectra_cards:_ntk_no_ck")
+    assert params["layers"] == "both"
+    passed, stats, _ = check_exact(card, params, [np.random.default_rng(s) for s in (3, 4)])
+    assert not passed and stats["max_abs_error"] > 0.1
+
+
+def _ntk_no_ck(rng, n, d, h, activation="tanh", layers="both"):
+    act = get_activation(activation)
+    X = rng.standard_normal((d, n))
+    W, v = first_layer(rng, h, d), second_layer(rng, h)
+    J = _fd_jacobian(W, v, X, act)
+    K = ntk_kernel(W, v, X, act, "first")
+    return np.array([np.max(np.abs(K - J @ J.T)) / np.max(np.abs(K))])

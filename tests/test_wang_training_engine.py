@@ -16,7 +16,7 @@ from rmtcheck.errors import InputError
 from rmtcheck.laws.activations import get_activation
 from rmtcheck.training.optimizers import AdaGrad, Adam, make_optimizer
 from rmtcheck.training.schedules import make_schedule
-from rmtcheck.training.two_layer import TrainConfig, gradients, loss_value, train
+from rmtcheck.training.two_layer import TrainConfig, gradients, loss_value, sgd_step, train
 
 
 def _fd_gradient(fun, x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
@@ -216,3 +216,77 @@ def test_adaptive_steps_are_bounded_by_lr(g: list[float], lr: float, steps: int)
     p = np.zeros_like(grad)
     make_optimizer("sgd").step([p], [grad], lr)
     np.testing.assert_allclose(p, -lr * grad)
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda p: sample_problem(np.random.default_rng(0), d=0, n=4, h=2), "d"),
+    (lambda p: sample_problem(np.random.default_rng(0), d=3, n=-4, h=2), "n"),
+    (lambda p: sample_problem(np.random.default_rng(0), d=3, n=4, h=0), "h"),
+    (lambda p: sample_problem(np.random.default_rng(0), d=3, n=4, h=2, activation="swish"),
+     "activation"),
+    (lambda p: train(p.W, p.v, p.X, p.y, p.activation, optimizer="rmsprop"), "optimizer"),
+    (lambda p: train(p.W, p.v, p.X, p.y, p.activation, lr=0.0), "lr"),
+    (lambda p: train(p.W, p.v, p.X, p.y, p.activation, lr=-0.5), "lr"),
+    (lambda p: train(p.W, p.v, p.X, p.y, p.activation, optimizer="sgd", batch_size=5),
+     "batch_size"),
+    (lambda p: train(p.W, p.v, p.X, p.y, p.activation, optimizer="adam", batch_size=32),
+     "batch_size"),
+])
+def test_bad_input_is_one_line_naming_parameter_and_range(call, name: str) -> None:
+    """Non-positive sizes, unknown activation or optimizer, lr <= 0 and a batch larger than
+    n (here n = 4) each raise one InputError: '<name>: <problem>; valid: <range>'."""
+    p = sample_problem(np.random.default_rng(13), d=3, n=4, h=2)
+    with pytest.raises(InputError) as info:
+        call(p)
+    text = str(info.value)
+    assert info.value.name == name and text.startswith(f"{name}: ")
+    assert "\n" not in text and "; valid: " in text
+
+
+def test_float32_training_stays_float32_and_tracks_float64() -> None:
+    """dtype = "float32" keeps data, weights and gradients in single precision (no silent
+    upcast through a NumPy float64 scale) and follows the float64 run: after 3 GD epochs the
+    relative loss difference is at the float32 rounding level (~1e-7 per operation, 1e-4 here
+    for the O(d) accumulations), while a 10% larger step is off by far more."""
+    p = sample_problem(np.random.default_rng(14), d=30, n=60, h=45)
+    W, v, X, y = (a.astype(np.float32) for a in (p.W, p.v, p.X, p.y))
+    gW, gv, _ = gradients(W, v, X, y, p.activation, "mean", "both")
+    assert gW.dtype == np.float32 and gv.dtype == np.float32
+    kw = {"layers": "both", "loss": "mean", "epochs": 3}
+    r32 = train(p.W, p.v, p.X, p.y, p.activation, lr=2.0, dtype="float32", **kw)
+    r64 = train(p.W, p.v, p.X, p.y, p.activation, lr=2.0, **kw)
+    wrong = train(p.W, p.v, p.X, p.y, p.activation, lr=2.2, **kw)
+    assert r32.W.dtype == np.float32 and r64.W.dtype == np.float64
+    np.testing.assert_allclose(r32.losses, r64.losses, rtol=1e-4)
+    assert np.max(np.abs(wrong.losses[1:] / r64.losses[1:] - 1)) > 1e-2
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("layers", ["both", "first"])
+def test_fused_sgd_step_equals_gradient_then_update(dtype, layers: str) -> None:
+    """sgd_step (W update inside the BLAS GEMM) = W - lr grad_W, v - lr grad_v to rounding;
+    a train() SGD run (which uses it) equals the explicit loop with a fresh permutation per
+    epoch; a different lr (negative control) does not."""
+    p = sample_problem(np.random.default_rng(15), d=7, n=12, h=9)
+    W, v, X, y = (a.astype(dtype) for a in (p.W, p.v, p.X, p.y))
+    gW, gv, _ = gradients(W, v, X[:, :4], y[:4], p.activation, "mean", layers)
+    W1, v1 = W.copy(), v.copy()
+    sgd_step(W1, v1, X[:, :4], y[:4], p.activation, 0.3, "mean", layers)
+    tol = 1e-5 if dtype == np.float32 else 1e-13
+    np.testing.assert_allclose(W1, W - 0.3 * gW, atol=tol)
+    np.testing.assert_allclose(v1, v - 0.3 * gv if layers == "both" else v, atol=tol)
+    res = train(p.W, p.v, p.X, p.y, p.activation, optimizer="sgd", batch_size=5, lr=0.3,
+                loss="mean", layers=layers, epochs=2, rng=7)
+    rng, Wl, vl = np.random.default_rng(7), p.W.copy(), p.v.copy()
+    for _ in range(2):
+        perm = rng.permutation(12)
+        for s in range(0, 12, 5):
+            idx = perm[s:s + 5]
+            g_W, g_v, _ = gradients(Wl, vl, p.X[:, idx], p.y[idx], p.activation, "mean", layers)
+            Wl -= 0.3 * g_W
+            vl = vl - 0.3 * g_v if layers == "both" else vl
+    np.testing.assert_allclose(res.W, Wl, atol=1e-12)
+    np.testing.assert_allclose(res.v, vl, atol=1e-12)
+    other = train(p.W, p.v, p.X, p.y, p.activation, optimizer="sgd", batch_size=5, lr=0.33,
+                  loss="mean", layers=layers, epochs=2, rng=7)
+    assert np.max(np.abs(other.W - Wl)) > 1e-4

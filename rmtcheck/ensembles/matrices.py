@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.linalg import blas
 
 from .. import validate
 from ..backend import get_backend, to_numpy
@@ -65,34 +64,22 @@ def random_matrix(
 
 def sample_covariance(x: Any) -> Any:
     """S = X X^T / n for a p x n data matrix X (one GEMM, symmetric by construction)."""
-    xp = get_backend()
-    n = x.shape[1]
-    s = (x @ x.T) / n
-    return 0.5 * (s + s.T) if xp is np else s
-
-
-def _gram_upper(x: np.ndarray, scale: float) -> np.ndarray:
-    """scale * x x^T on the host by BLAS syrk (half the flops of a GEMM; upper triangle)."""
-    a = np.asarray(x, dtype=np.float64)
-    if a.flags.c_contiguous:
-        return blas.dsyrk(scale, a.T, trans=1, lower=0)
-    return blas.dsyrk(scale, np.asfortranarray(a), trans=0, lower=0)
+    s = x @ x.T  # BLAS recognises A A^T (syrk): the result is exactly symmetric
+    s /= x.shape[1]
+    return s
 
 
 def wishart_eigvalsh(x: Any) -> np.ndarray:
     """Ascending eigenvalues of X X^T / n (length p), via the smaller Gram matrix.
 
     When p > n the p - n trailing zeros are exact (the rank is n), the nonzero eigenvalues
-    are those of X^T X / n. On the NumPy backend the Gram matrix is one BLAS syrk.
+    are those of X^T X / n.
     """
     xp = get_backend()
     p, n = x.shape
-    if xp is np:
-        gram = _gram_upper(x if p <= n else x.T, 1.0 / n)
-        vals = np.linalg.eigvalsh(gram, UPLO="U")
-    else:
-        gram = (x @ x.T) / n if p <= n else (x.T @ x) / n
-        vals = to_numpy(xp.linalg.eigvalsh(gram))
+    gram = x @ x.T if p <= n else x.T @ x
+    gram /= n
+    vals = to_numpy(xp.linalg.eigvalsh(gram))
     if p > n:
         vals = np.concatenate([np.zeros(p - n), np.clip(vals, 0.0, None)])
     return vals

@@ -15,6 +15,7 @@ Each kernel costs two GEMMs of O(h n^2) flops; the Jacobian J (n x hd) is formed
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -28,12 +29,13 @@ LAYERS = ("both", "first")
 
 def network_output(W: Any, v: Any, X: Any, activation: Activation) -> Any:
     """f(X) = (1/sqrt h) v^T sigma(W X / sqrt d), eq. (7) (WANG-DEF-NET2)."""
-    return (v @ activation(preactivations(W, X))) / np.sqrt(W.shape[0])
+    return (v @ activation(preactivations(W, X))) / math.sqrt(W.shape[0])
 
 
 def preactivations(W: Any, X: Any) -> Any:
-    """Z = W X / sqrt d (h x n)."""
-    return W @ X / np.sqrt(W.shape[1])
+    """Z = W X / sqrt d (h x n), in the precision of W and X (a Python-float scale keeps
+    float32 inputs float32)."""
+    return W @ X / math.sqrt(W.shape[1])
 
 
 def ck_kernel(W: Any, X: Any, activation: Activation, X2: Any = None) -> Any:

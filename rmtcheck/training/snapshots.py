@@ -86,6 +86,49 @@ def compare(s0: State, s1: State, y: np.ndarray, beta: np.ndarray | None = None,
     return out
 
 
+SPECTRAL_CLASSES = ("invariant_bulk", "bulk_spike", "heavy_tail")
+
+
+def spectral_class(before: np.ndarray, after: np.ndarray, edge: float, delta: float = 0.05,
+                   k: int = 20) -> dict[str, Any]:
+    """The regime of a trained spectrum of (1/h) W^T W against its initial one, by the
+    operational rule of WANG-CLAIM-SPECTRAL-CLASS (spec Sec. 2.1; Figs. 1, 12-16), with
+    s = #{eigenvalues > (1 + delta) edge} and alpha the Hill exponent of the top k
+    eigenvalues of the bulk (the spectrum without its s outliers):
+
+    - ``heavy_tail``: s >= max(4, 0.01 d) or alpha(after) < 0.7 alpha(before);
+    - ``bulk_spike``: 1 <= s <= 3 and KS(bulk) < 0.03, the bulk being all but the top s
+      eigenvalues of both spectra;
+    - ``invariant_bulk``: s = 0 and KS < 0.02;
+    - ``unclassified`` otherwise (a moved bulk without outliers or tail).
+
+    The spike range stops at 3 (the spec's 1-3) and the tail needs 4 or more so that the
+    classes are disjoint at reduced sizes where 1% of d is below 3. alpha is taken without
+    the outliers because one detached spike alone lowers the top-20 Hill exponent (by 27% for
+    Table 1 Case 3 at the paper's size), which is not a heavier bulk tail."""
+    before, after = np.sort(np.ravel(before)), np.sort(np.ravel(after))
+    d = after.size
+    spikes = metrics.count_spikes(after, edge, delta)
+    bulk0, bulk1 = before[: d - spikes], after[: d - spikes]
+    ks_bulk = metrics.ks_two_sample(bulk0, bulk1)
+    heavy = spikes >= max(4, 0.01 * d)
+    hill0 = hill1 = float("nan")
+    if bulk1.size >= 3:
+        kb = min(k, bulk1.size - 1)
+        hill0, hill1 = metrics.hill_tail_index(bulk0, kb), metrics.hill_tail_index(bulk1, kb)
+        heavy = heavy or hill1 < 0.7 * hill0
+    if heavy:
+        label = "heavy_tail"
+    elif 1 <= spikes <= 3 and ks_bulk < 0.03:
+        label = "bulk_spike"
+    elif spikes == 0 and ks_bulk < 0.02:
+        label = "invariant_bulk"
+    else:
+        label = "unclassified"
+    return {"spectral_class": label, "spikes_w": spikes, "ks_w_bulk": ks_bulk,
+            "hill_w_bulk": hill1, "hill_w_bulk_init": hill0}
+
+
 def spectra_hook(X: np.ndarray, y: np.ndarray, act: Activation, layers: str = "first",
                  beta: np.ndarray | None = None, ntk: bool = False
                  ) -> Callable[[Snapshot], dict[str, Any]]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import numpy as np
+import scipy.linalg
 
 from .. import validate
 from ..backend import get_backend, to_numpy
@@ -30,12 +31,13 @@ from ..errors import InputError
 from ..laws.two_layer_kernels import preactivations
 from ..progress import track
 from ..rng import as_generator
-from .optimizers import make_optimizer
+from .optimizers import OPTIMIZERS, make_optimizer
 from .schedules import make_schedule
 
 LOSSES = ("half_mean", "mean")
 LAYERS = ("first", "both")
 STATUSES = ("converged", "budget", "diverged")
+DTYPES = ("float64", "float32")
 
 
 class Activation(Protocol):
@@ -59,29 +61,55 @@ def loss_value(residual: Any, loss: str = "half_mean") -> float:
     return r2 / (2 * residual.shape[0]) if loss == "half_mean" else r2 / residual.shape[0]
 
 
-def gradients(W: Any, v: Any, X: Any, y: Any, act: Activation, loss: str = "half_mean",
-              layers: str = "both") -> tuple[Any, Any | None, float]:
-    """(grad_W, grad_v or None when ``layers = "first"``, loss) at (W, v) on (X, y),
-    eqs. (18)-(19) and the derived v-gradient (see the module docstring)."""
+def _backward(W: Any, v: Any, X: Any, y: Any, act: Activation, loss: str
+              ) -> tuple[Any, Any, Any, float]:
+    """(G, A, r, c): grad_W = G X^T with G = -(c/(n sqrt(d h))) (v r^T) o sigma'(Z) (eq. 19),
+    A = sigma(Z), residual r and the loss factor c (1 for eq. 2, 2 for ``mean``)."""
     Z, A, f = forward(W, v, X, act)
     r = y - f
     n, d, h = X.shape[1], X.shape[0], W.shape[0]
     c = 1.0 if loss == "half_mean" else 2.0
-    gW = (-c / (n * math.sqrt(d * h))) * (((v[:, None] * r[None, :]) * act.derivative(Z)) @ X.T)
-    gv = (-c / (n * math.sqrt(h))) * (A @ r) if layers == "both" else None
-    return gW, gv, loss_value(r, loss)
+    G = act.derivative(Z)  # a fresh array, scaled in place; the scale is folded into r
+    G *= v[:, None]
+    G *= ((-c / (n * math.sqrt(d * h))) * r)[None, :]
+    return G, A, r, c
+
+
+def gradients(W: Any, v: Any, X: Any, y: Any, act: Activation, loss: str = "half_mean",
+              layers: str = "both") -> tuple[Any, Any | None, float]:
+    """(grad_W, grad_v or None when ``layers = "first"``, loss) at (W, v) on (X, y),
+    eqs. (18)-(19) and the derived v-gradient (see the module docstring)."""
+    G, A, r, c = _backward(W, v, X, y, act, loss)
+    gv = (-c / (X.shape[1] * math.sqrt(W.shape[0]))) * (A @ r) if layers == "both" else None
+    return G @ X.T, gv, loss_value(r, loss)
+
+
+def sgd_step(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, act: Activation,
+             lr: float, loss: str = "half_mean", layers: str = "both") -> None:
+    """One plain (S)GD step in place on NumPy arrays, W <- W - lr grad_W, v <- v - lr grad_v,
+    with the W update folded into the backward GEMM (BLAS gemm with beta = 1 on the
+    C-ordered W, seen as the Fortran-ordered W^T): no h x d gradient is formed."""
+    G, A, r, c = _backward(W, v, X, y, act, loss)
+    if layers == "both":
+        v -= lr * ((-c / (X.shape[1] * math.sqrt(W.shape[0]))) * (A @ r))
+    gemm = scipy.linalg.blas.get_blas_funcs("gemm", (W,))
+    out = gemm(-lr, X, G, beta=1.0, c=W.T, trans_b=1, overwrite_c=1)
+    if not np.shares_memory(out, W):  # W was not contiguous: BLAS worked on a copy
+        W[...] = out.T
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """Settings of one training run (defaults: first-layer GD, eq. (2), constant lr).
 
-    ``batch_size = None`` is full batch (an epoch is one step); SGD draws a fresh random
-    permutation each epoch and takes ceil(n / batch_size) steps. ``loss_threshold`` stops
-    when the full training loss drops below it; ``checkpoint_every = k > 0`` calls the hooks
+    ``batch_size = None`` is full batch (an epoch is one step), else 1 <= batch_size <= n:
+    SGD draws a fresh random permutation each epoch and takes ceil(n / batch_size) steps.
+    ``loss_threshold`` stops when the full training loss drops below it;
+    ``checkpoint_every = k > 0`` calls the hooks
     every k epochs (always at epoch 0 and at the last finite epoch). A run diverges when the
     loss or a parameter becomes non-finite, or the loss exceeds ``divergence_factor`` times
-    its initial value.
+    its initial value. ``dtype`` (float64 or float32) is the working precision of data,
+    weights and gradients.
     """
 
     optimizer: str = "gd"
@@ -96,10 +124,13 @@ class TrainConfig:
     optimizer_options: dict[str, Any] = field(default_factory=dict)
     checkpoint_every: int = 0
     divergence_factor: float = 1e4
+    dtype: str = "float64"
     desc: str = "training"
 
     def validated(self) -> TrainConfig:
+        validate.choice("optimizer", self.optimizer, OPTIMIZERS)
         validate.choice("loss", self.loss, LOSSES)
+        validate.choice("dtype", self.dtype, DTYPES)
         validate.choice("layers", self.layers, LAYERS)
         validate.positive("lr", self.lr)
         validate.integer("epochs", self.epochs, 0)
@@ -161,20 +192,24 @@ def train(W0: Any, v0: Any, X: Any, y: Any, act: Activation, config: TrainConfig
     hold the last finite iterate."""
     cfg = replace(config or TrainConfig(), **overrides).validated()
     xp = get_backend()
-    X = xp.asarray(X, dtype=float)
-    y = xp.asarray(y, dtype=float).ravel()
-    W = xp.array(W0, dtype=float)
-    v = xp.array(v0, dtype=float).ravel()
+    X = xp.asarray(X, dtype=cfg.dtype)
+    y = xp.asarray(y, dtype=cfg.dtype).ravel()
+    W = xp.array(W0, dtype=cfg.dtype)
+    v = xp.array(v0, dtype=cfg.dtype).ravel()
     d, n = X.shape
     if W.ndim != 2 or W.shape[1] != d or v.shape[0] != W.shape[0] or y.shape[0] != n:
         raise InputError("shapes", f"W {W.shape}, v {v.shape}, X {X.shape}, y {y.shape}",
                          "W h x d, v of length h, X d x n, y of length n")
+    if cfg.batch_size is not None and cfg.batch_size > n:
+        raise InputError("batch_size", f"got {cfg.batch_size}, larger than n = {n} samples",
+                         f"integer in [1, {n}]")
     rng = as_generator(rng)
     opt = make_optimizer(cfg.optimizer, **cfg.optimizer_options)
     lr_at = make_schedule(cfg.schedule, cfg.lr, **cfg.schedule_options)
-    batch = n if cfg.batch_size is None else min(cfg.batch_size, n)
+    batch = n if cfg.batch_size is None else cfg.batch_size
     both = cfg.layers == "both"
     params = [W, v] if both else [W]
+    fused = cfg.optimizer == "sgd" and xp is np  # mini-batch SGD through sgd_step
 
     def grads(idx: Any | None) -> tuple[list[Any], float]:
         Xb, yb = (X, y) if idx is None else (X[:, idx], y[idx])
@@ -211,8 +246,11 @@ def train(W0: Any, v0: Any, X: Any, y: Any, act: Activation, config: TrainConfig
             else:
                 perm = rng.permutation(n)
                 for start in range(0, n, batch):
-                    gb, _ = grads(xp.asarray(perm[start:start + batch]))
-                    opt.step(params, gb, lr)
+                    idx = xp.asarray(perm[start:start + batch])
+                    if fused:
+                        sgd_step(W, v, X[:, idx], y[idx], act, lr, cfg.loss, cfg.layers)
+                    else:
+                        opt.step(params, grads(idx)[0], lr)
                     steps += 1
                 value = full_loss()
             if not (math.isfinite(value) and _finite(*params)) or \
