@@ -16,21 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-from collections.abc import Callable
+import warnings
 
 import numpy as np
+from timing import best_of
 
 import rmtcheck as rc
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def mp_check_vs_eigvalsh(p: int, repeat: int) -> dict:
@@ -78,7 +69,9 @@ def generators(p: int, repeat: int) -> dict:
 
 
 def against_scikit_rmt(p: int, n: int, repeat: int) -> dict:
-    import scipy.misc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import scipy.misc
 
     if not hasattr(scipy.misc, "derivative"):
         # scikit-rmt 2.1 imports scipy.misc.derivative, removed in SciPy 1.12; the Wishart

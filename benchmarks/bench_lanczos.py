@@ -11,10 +11,10 @@ Run: OPENBLAS_NUM_THREADS=1 python benchmarks/bench_lanczos.py [--n 3000] [--big
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import scipy.sparse as sp
+from timing import best_of
 
 from rmtcheck.spectra.compare import ks_statistic
 from rmtcheck.spectra.lanczos import as_operator, fast_lanczos, slow_lanczos
@@ -27,25 +27,16 @@ def sparse_symmetric(n: int, per_row: int, rng: np.random.Generator) -> sp.csr_m
     return ((a + a.T) / np.sqrt(2 * per_row)).tocsr()
 
 
-def best_time(fn, repeat: int = 3) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def bench_slq_vs_dense(n: int, steps: int, n_vec: int) -> None:
     rng = np.random.default_rng(0)
     a = sparse_symmetric(n, 10, rng)
     op = as_operator(a)
     dense = a.toarray()
-    t_eig = best_time(lambda: np.linalg.eigvalsh(dense), repeat=1)
-    t_slq = best_time(lambda: slq_density(op, steps, n_vec, rng=np.random.default_rng(1)))
+    t_eig = best_of(lambda: np.linalg.eigvalsh(dense), repeat=1)
+    t_slq = best_of(lambda: slq_density(op, steps, n_vec, rng=np.random.default_rng(1)))
     v = rng.standard_normal(n)
     calls = steps * n_vec + 32  # SLQ matvecs plus the Normalization run
-    t_mv = best_time(lambda: [op.matvec(v) for _ in range(calls)])
+    t_mv = best_of(lambda: [op.matvec(v) for _ in range(calls)])
     ks = ks_statistic(slq_density(op, steps, n_vec, rng=np.random.default_rng(1)).quantiles(n),
                       DiscreteSpectrum(np.linalg.eigvalsh(dense)))
     print(f"SLQ vs dense eigvalsh, sparse n={n}, nnz={a.nnz}, M={steps}, n_vec={n_vec}")
@@ -62,9 +53,9 @@ def bench_fast_vs_slow(n: int, steps_list: list[int]) -> None:
     v = rng.standard_normal(n)
     print(f"FastLanczos vs SlowLanczos, sparse n={n}")
     for steps in steps_list:
-        t_fast = best_time(lambda s=steps: fast_lanczos(op, s, v0=v))
-        t_slow = best_time(lambda s=steps: slow_lanczos(op, s, v0=v), repeat=1)
-        t_mv = best_time(lambda s=steps: [op.matvec(v) for _ in range(s)])
+        t_fast = best_of(lambda s=steps: fast_lanczos(op, s, v0=v))
+        t_slow = best_of(lambda s=steps: slow_lanczos(op, s, v0=v), repeat=1)
+        t_mv = best_of(lambda s=steps: [op.matvec(v) for _ in range(s)])
         print(f"  M={steps:5d}  fast {t_fast:7.3f} s (x{t_fast / t_mv:.2f} bare matvecs)  "
               f"slow {t_slow:7.3f} s  slow/fast x{t_slow / t_fast:.1f}")
 

@@ -23,16 +23,11 @@ from __future__ import annotations
 
 import argparse
 import time
-import timeit
 
 import numpy as np
+from timing import best_of
 
 from rmtcheck.ensembles.products import draw_layers, end_to_end, grams_a, grams_b
-
-
-def _best(fn, repeat: int = 3) -> float:
-    """Best wall time of ``repeat`` single calls (seconds)."""
-    return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
 def naive(layers: list[np.ndarray]) -> list[np.ndarray]:
@@ -69,7 +64,7 @@ def gemm_rate(n: int = 1024, batch: int = 1) -> float:
     rng = np.random.default_rng(0)
     shape = (n, n) if batch == 1 else (batch, n, n)
     a, b = rng.standard_normal(shape), rng.standard_normal(shape)
-    return 2.0 * batch * n**3 / _best(lambda: a @ b, repeat=5)
+    return 2.0 * batch * n**3 / best_of(lambda: a @ b, repeat=5)
 
 
 def moments_batched(layers: list[np.ndarray], total: np.ndarray, total_sq: np.ndarray) -> None:
@@ -114,7 +109,7 @@ def monte_carlo_256(trials: int, chunk: int, naive_trials: int, rng: np.random.G
         best["rate_1024"] = max(best["rate_1024"], gemm_rate(1024))
         best["rate_256"] = max(best["rate_256"], gemm_rate(256, batch=chunk))
         for name, fn in (("batched", moments_batched), ("naive", moments_naive)):
-            best[name] = min(best[name], _best(lambda fn=fn: fn(layers, total, total_sq), 1))
+            best[name] = min(best[name], best_of(lambda fn=fn: fn(layers, total, total_sq), 1))
     rate = max(best["rate_1024"], best["rate_256"])
     print(f"\nDLN-LEM-2 Monte-Carlo: T = {trials} products of four 256 x 256 layers "
           f"({flop / 1e12:.2f} TFLOP; chunks of {chunk} draws)")
@@ -143,8 +138,8 @@ def main() -> None:
     for widths, trials in (([5, 9, 17, 4], 20000), ([8, 25, 25, 25, 8], 20000),
                            ([6, 64, 64, 64, 3], 4000), ([8, 256, 256, 4], 200)):
         layers = draw_layers(widths, [1.0 / w for w in widths[1:]], rng, trials=trials)
-        t_naive = _best(lambda layers=layers: naive(layers), repeat=2)
-        t_batch = _best(lambda layers=layers: batched(layers))
+        t_naive = best_of(lambda layers=layers: naive(layers), repeat=2)
+        t_batch = best_of(lambda layers=layers: batched(layers))
         work = flops(widths, trials)
         print(f"{str(widths):>22} {trials:>6} {t_naive:>9.3f} {t_batch:>10.3f} "
               f"{t_naive / t_batch:>8.1f}x {100 * work / t_naive / peak:>11.1f}% "

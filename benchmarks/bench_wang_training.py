@@ -21,24 +21,14 @@ from __future__ import annotations
 import argparse
 import math
 import time
-from collections.abc import Callable
 
 import numpy as np
+from timing import best_of
 
 from rmtcheck.ensembles.two_layer import sample_problem
 from rmtcheck.training.two_layer import gradients, train
 
 CASE3_EPOCHS = 62  # epochs to loss 1e-5 measured for Case 3 at the Table 1 size (spec 3 (k))
-
-
-def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
-    """Smallest wall time of ``repeats`` calls (seconds)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def gemm_rate(dtype: str, m: int = 1500) -> float:
