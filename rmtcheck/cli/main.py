@@ -27,6 +27,8 @@ EPILOG = """examples:
   rmtcheck property RMT-CAUCHY-INTERLACING --examples 200 --seed 1
   rmtcheck verify --scale quick --report report
   rmtcheck spectrum wishart --p 1000 --n 2000 --plot mp.png
+  rmtcheck simulate wang2023_table1 --size reduced
+  rmtcheck sweep RMT-MP-KS-RATE --sizes 250,500,1000,2000 --trials 25 --store ks.db
 """
 
 
@@ -41,7 +43,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="rmtcheck",
-        description=__doc__.splitlines()[0].strip(),
+        description="Check published random-matrix claims about neural-network spectra: "
+        "closed forms, laws, inequalities, scaling exponents and phenomena.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
