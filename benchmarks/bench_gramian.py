@@ -31,7 +31,7 @@ import tracemalloc
 from collections.abc import Callable
 
 import numpy as np
-from bench_foundation import best_of  # sibling script: benchmarks/ is on sys.path
+from timing import best_of, gemm_rate  # sibling module: benchmarks/ is on sys.path
 
 from rmtcheck.ensembles.fc_net import init_fc_net
 from rmtcheck.spectra.gramian import gramian, jacobian, layer_factors
@@ -86,12 +86,6 @@ def numba_accumulate_factory():
         return out
 
     return accumulate
-
-
-def gemm_rate(n: int = 1024) -> float:
-    """Flop rate of one n x n x n GEMM (the best of five calls: a bound on a shared machine)."""
-    a = np.random.default_rng(1).standard_normal((n, n))
-    return 2.0 * n**3 / best_of(lambda: a @ a, 5)
 
 
 def case(n: int, depth: int, width: int, repeat: int, with_explicit: bool, rate: float

@@ -15,7 +15,7 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_papyan.py``.
 from __future__ import annotations
 
 import numpy as np
-from bench_foundation import best_of  # same folder: min wall time of repeated calls
+from timing import best_of  # same folder: shared timing helpers
 
 from rmtcheck.ensembles.ccm import softmax_probs
 from rmtcheck.laws import fim_mlr as fim

@@ -25,7 +25,7 @@ import argparse
 import time
 
 import numpy as np
-from timing import best_of
+from timing import best_of, gemm_rate
 
 from rmtcheck.ensembles.products import draw_layers, end_to_end, grams_a, grams_b
 
@@ -57,14 +57,6 @@ def flops(widths: list[int], trials: int) -> float:
         total += widths[n] * widths[n - 1] * m0 + m0 * m0 * widths[n]  # Q P, P^T P
         total += mn * widths[n] * widths[n - 1] + mn * mn * widths[n - 1]  # S Q, S S^T
     return 2.0 * total * trials
-
-
-def gemm_rate(n: int = 1024, batch: int = 1) -> float:
-    """Flop rate of ``batch`` n x n GEMMs in one (batched) matmul call (the bound)."""
-    rng = np.random.default_rng(0)
-    shape = (n, n) if batch == 1 else (batch, n, n)
-    a, b = rng.standard_normal(shape), rng.standard_normal(shape)
-    return 2.0 * batch * n**3 / best_of(lambda: a @ b, repeat=5)
 
 
 def moments_batched(layers: list[np.ndarray], total: np.ndarray, total_sq: np.ndarray) -> None:

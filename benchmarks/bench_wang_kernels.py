@@ -15,8 +15,7 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_wang_kernels.py``.
 from __future__ import annotations
 
 import numpy as np
-from bench_foundation import best_of  # same folder: min wall time of repeated calls
-from bench_wang_training import gemm_rate  # square-GEMM FLOP/s in the same run
+from timing import best_of, gemm_rate  # same folder: shared timing helpers
 
 from rmtcheck.ensembles.two_layer import sample_problem
 from rmtcheck.laws.ck_limit import ck_limit_for
@@ -55,7 +54,7 @@ def bench_build(n: int, h: int, d: int, rng: np.random.Generator, dtype: str) ->
 
     # W X is a GEMM (2 h d n flops); A^T A-type products are symmetric (BLAS syrk: k n^2)
     flops = 2 * h * d * n + 2 * h * n**2 + d * n**2
-    rate = gemm_rate(dtype)
+    rate = gemm_rate(1500, dtype=dtype, repeat=3)
     t_fast = best_of(lambda: ntk_kernel(W, v, X, p.activation), 3)
     t_gemm = best_of(bound, 3)
     print(f"[{dtype}] CK + NTK build n={n} h={h} d={d}: {t_fast * 1e3:.1f} ms; / GEMM-rate "

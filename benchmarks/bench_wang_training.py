@@ -23,19 +23,12 @@ import math
 import time
 
 import numpy as np
-from timing import best_of
+from timing import best_of, gemm_rate
 
 from rmtcheck.ensembles.two_layer import sample_problem
 from rmtcheck.training.two_layer import gradients, train
 
 CASE3_EPOCHS = 62  # epochs to loss 1e-5 measured for Case 3 at the Table 1 size (spec 3 (k))
-
-
-def gemm_rate(dtype: str, m: int = 1500) -> float:
-    """FLOP/s of an m x m x m GEMM (2 m^3 flops), best of 3."""
-    a = np.random.default_rng(0).standard_normal((m, m)).astype(dtype)
-    b = a.T.copy()
-    return 2 * m**3 / best_of(lambda: a @ b)
 
 
 def naive_gradient(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, act) -> np.ndarray:
@@ -72,7 +65,7 @@ def main() -> None:
     for dtype in ("float64", "float32"):
         act = p.activation
         W, v, X, y = (a.astype(dtype) for a in (p.W, p.v, p.X, p.y))
-        rate = gemm_rate(dtype)
+        rate = gemm_rate(1500, dtype=dtype, repeat=3)
         gd_flops, sgd_flops = 4 * h * d * n + 4 * h * n, 6 * h * d * n + 6 * h * n
         gd = per_epoch(W, v, X, y, act, dtype, 3, lr=1.0)
         sgd = per_epoch(W, v, X, y, act, dtype, 1, optimizer="sgd", batch_size=32, lr=1.0)

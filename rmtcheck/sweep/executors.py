@@ -24,6 +24,7 @@ import re
 import sys
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -69,23 +70,25 @@ def pin_threads() -> None:
         sys.modules["numba"].set_num_threads(1)
 
 
-class Executor:
+class Executor(ABC):
     """The interface every executor offers (the ``concurrent.futures.Executor`` shape)."""
 
     name = "executor"
     workers = 1
 
+    @abstractmethod
     def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
-        raise NotImplementedError
+        """Schedule ``fn(*args)``; return a future."""
 
+    @abstractmethod
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
-        raise NotImplementedError
+        """Yield the futures as they finish."""
 
     def cancel(self, futures: Iterable[Any]) -> None:
         for f in futures:
             f.cancel()
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> None:  # noqa: B027 - nothing to release by default
         """Release workers (idempotent)."""
 
     def describe(self) -> str:

@@ -16,7 +16,9 @@ import numpy as np
 
 from .. import validate
 from ..ensembles.fc_net import FCNet, backward, forward, param_grads
+from ..errors import InputError
 from ..progress import track
+from .optimizers import make_optimizer
 
 OPTIMIZERS = ("gd", "sgd", "adam")
 Hook = Callable[[int, FCNet, float], Any] | None
@@ -59,10 +61,10 @@ def train(net: FCNet, X: np.ndarray, y: np.ndarray, *, steps: int, lr: float,
     if batch is not None or optimizer == "sgd":
         batch = validate.integer("batch", batch if batch is not None else n, 1, n)
         if rng is None:
-            raise TypeError("mini-batch training needs an rng (numpy Generator)")
+            raise InputError("rng", "mini-batch training needs a generator", "a numpy Generator")
     params = [p for w, b in zip(net.weights, net.biases, strict=True) for p in (w, b)]
-    m1 = [np.zeros_like(p) for p in params]
-    m2 = [np.zeros_like(p) for p in params]
+    opt = make_optimizer(optimizer, beta1=betas[0], beta2=betas[1], eps=eps) \
+        if optimizer == "adam" else make_optimizer(optimizer)
     losses = []
     for t in track(range(steps), desc=desc):
         delta = step_size(t, lr, decay_at, factor)
@@ -75,17 +77,7 @@ def train(net: FCNet, X: np.ndarray, y: np.ndarray, *, steps: int, lr: float,
         else:
             loss, grads = loss_and_grads(net, X, y)
             losses.append(loss)
-        if optimizer == "adam":
-            b1, b2 = betas
-            for p, g, a, s in zip(params, grads, m1, m2, strict=True):
-                a *= b1
-                a += (1 - b1) * g
-                s *= b2
-                s += (1 - b2) * g * g
-                p -= delta * (a / (1 - b1 ** (t + 1))) / (np.sqrt(s / (1 - b2 ** (t + 1))) + eps)
-        else:
-            for p, g in zip(params, grads, strict=True):
-                p -= delta * g
+        opt.step(params, grads, delta)
     if on_step is not None:
         on_step(steps, net, step_size(steps, lr, decay_at, factor))
     return losses
