@@ -54,6 +54,7 @@ def test_good_card_loads(tmp_path):
         ),
         (('title = "t"\n', ""), "title"),
         (('id = "T-1"', 'id = "T-1"\ncolour = "red"'), "colour"),
+        (("n = { int = [1, 50] }", 'n = { int = [1, "m"] }\nm = { int = [1, 50] }'), "params.n"),
     ],
 )
 def test_malformed_cards_name_card_and_field(tmp_path, edit, field):

@@ -213,7 +213,9 @@ def test_subspace_iteration_top_eigenpairs_and_sign():
     q, _ = np.linalg.qr(rng.standard_normal((lam.size, lam.size)))
     a = (q * lam) @ q.T
     a = 0.5 * (a + a.T)
-    values, vectors = subspace_iteration(a, 3, 128, rng=rng)
+    top = subspace_iteration(a, 3, 128, rng=rng)
+    values, vectors = top.values, top.vectors
+    assert np.allclose(top.residuals, 0.0, atol=1e-9) and top.iterations == 128
     assert np.allclose(values, [-8.0, 6.0, 5.0], rtol=1e-10)  # sign kept (ERR-17)
     assert np.allclose(a @ vectors, vectors * values, atol=1e-9)
     assert op.shape == (1, 1)
@@ -222,7 +224,7 @@ def test_subspace_iteration_top_eigenpairs_and_sign():
 def test_subspace_iteration_without_iterations_is_inaccurate():
     """Negative control: T = 0 (a random subspace) is far from the top eigenvalues."""
     lam = known_spectrum(300, "spiked")
-    values, _ = subspace_iteration(diag_op(lam), 3, 0, rng=np.random.default_rng(32))
+    values = subspace_iteration(diag_op(lam), 3, 0, rng=np.random.default_rng(32)).values
     assert np.max(np.abs(values - lam[::-1][:3])) > 1e-3
 
 
@@ -230,8 +232,8 @@ def test_deflation_replaces_top_eigenvalues_by_zero():
     rng = np.random.default_rng(33)
     lam = known_spectrum(200, "spiked")
     a = np.diag(lam)
-    values, vectors = subspace_iteration(a, 3, 128, rng=rng)
-    defl = deflate(a, values, vectors)
+    top = subspace_iteration(a, 3, 128, rng=rng)
+    defl = deflate(a, top.values, top.vectors)
     dense = defl.matmat(np.eye(200))
     expected = np.sort(np.concatenate([lam[:-3], np.zeros(3)]))
     assert np.allclose(np.linalg.eigvalsh(0.5 * (dense + dense.T)), expected, atol=1e-10)

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import CardError, InputError
 from .domain import ParamSpec, parse_spec
+from .expr import names_in
 
 KINDS = ("exact", "distributional", "inequality", "scaling", "qualitative")
 EXPECTED = ("holds", "fails")
@@ -174,6 +175,7 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
         params = {name: parse_spec(name, spec) for name, spec in raw.get("params", {}).items()}
     except ValueError as exc:
         raise CardError(where, "params", str(exc)) from None
+    _check_bound_order(where, params)
     scale = raw.get("scale", {})
     _check(
         isinstance(scale, dict) and "quick" in scale,
@@ -294,3 +296,16 @@ def get_card(claim_id: str, extra: list[str] | None = None) -> Card:
         hint = ("did you mean " + ", ".join(close)) if close else "see `rmtcheck list`"
         raise InputError("CLAIM", f"unknown claim {claim_id!r}", hint)
     return cards[claim_id]
+
+
+def _check_bound_order(where: str, params: dict[str, ParamSpec]) -> None:
+    """Bounds may use only parameters declared above them (they are resolved in order)."""
+    seen: set[str] = set()
+    for name, spec in params.items():
+        for bound in (spec.low, spec.high, *(spec.search or ())):
+            late = names_in(bound) - seen if isinstance(bound, str) else set()
+            _check(not late & set(params), where, f"params.{name}",
+                   f"bound {bound!r} uses {sorted(late & set(params))}, declared later: "
+                   "declare them first")
+        seen.add(name)
+

@@ -1,5 +1,5 @@
 """Card functions for the matrix-free spectral tools of Papyan (2020), App. C (claims
-PAP-ALG-C1..C6 and PAP-CLAIM-27 in ``theory/papyan2020.toml``).
+PAP-ALG-C1..C7 and PAP-CLAIM-27 in ``theory/papyan2020.toml``).
 
 Test operators have a spectrum known in closed form ("mp": Marchenko–Pastur quantiles at
 ratio y; "spiked": those plus the outliers 8, 6, 4.5; "semicircle": semicircle quantiles on
@@ -17,10 +17,18 @@ import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
 from .. import validate
+from ..laws import fim_mlr as fim
 from ..laws.marchenko_pastur import MarchenkoPastur
+from ..spectra.deflated_slq import deflated_slq
 from ..spectra.lanczos import LanczosResult, fast_lanczos, slow_lanczos
 from ..spectra.lanczos_subspace import subspace_iteration
-from ..spectra.slq import DiscreteSpectrum, log_spectrum_density, normalization, slq_density
+from ..spectra.slq import (
+    DiscreteSpectrum,
+    log_spectrum_density,
+    normalization,
+    probe_mass_se,
+    slq_density,
+)
 
 SPECTRA = ("mp", "spiked", "semicircle", "pareto", "levels", "wishart")
 SPIKES = (8.0, 6.0, 4.5)
@@ -166,7 +174,44 @@ def subspace_top_values(rng: np.random.Generator, n: int, k: int, iters: int = 1
                         basis: str = "haar") -> np.ndarray:
     """Rayleigh–Ritz values of SubspaceIteration (Alg. 5 with ERR-17's fix)."""
     op, _ = spectral_operator(rng, n, spectrum, ratio, basis=basis)
-    return subspace_iteration(op, k, iters, rng=rng)[0]
+    return subspace_iteration(op, k, iters, rng=rng).values
+
+
+# PAP-ALG-C7: LowRankDeflation + SLQ on the Theorem 8.1 operator
+
+def deflated_level_report(rng: np.random.Generator, op: LinearOperator, values: np.ndarray,
+                          mults: np.ndarray, deflated: int, n_vec: int, tol: float) -> dict:
+    """Deflate the eigenpairs of the first ``deflated`` levels (sum of their multiplicities),
+    SLQ on the complement; compare with the known levels.
+
+    top_error: max |theta - level| / max|level| over the deflated pairs; stray: mass near no
+    level; deflated_mass_error: max relative error of the deflated levels' masses (counts);
+    max_z: max |mass - share| / SE over the other levels, SE = ((n - k)/n) sqrt(2 f (1 - f) /
+    ((n - k + 2) n_vec)) with f their share of the complement (probe_mass_se)."""
+    n, k = op.shape[0], int(np.sum(mults[:deflated]))
+    ds = deflated_slq(op, k, n_vec=n_vec, tol=tol, rng=rng)
+    scale = np.abs(values).max()
+    top = np.sort(ds.top.values)[::-1]
+    masses, stray = ds.level_masses(values, 1e-7 * scale)
+    share = mults / n
+    rest = np.where(np.arange(values.size) < deflated, 0, mults)
+    se = (n - k) / n * probe_mass_se(rest / (n - k), n - k, n_vec)
+    low = slice(deflated, None)
+    return {"top_error": float(np.abs(top - np.repeat(values[:deflated], mults[:deflated])).max()
+                               / scale),
+            "stray": stray,
+            "deflated_mass_error": float(np.max(np.abs(masses[:deflated] / share[:deflated] - 1))),
+            "max_z": float(np.max(np.abs(masses[low] - share[low]) / se[low])),
+            "iterations": float(ds.top.iterations)}
+
+
+def deflated_thm81(rng: np.random.Generator, D: int, C: int, t: float, alpha: float,
+                   n_vec: int = 8, tol: float = 1e-8) -> dict:
+    """PAP-ALG-C7 on E G of Lemma 8.1: deflate the C outliers and C(C-2) mini-bulk pairs of
+    Theorem 8.1 (k = C(C-1)), SLQ of the bulk and zero levels on the complement."""
+    values, mults = fim.thm81_levels(D, C, t, alpha)
+    return deflated_level_report(rng, fim.expected_fim_operator(D, C, t, alpha), values, mults,
+                                 2, n_vec, tol)
 
 
 # PAP-CLAIM-27: SLQ despite ghosts (Fig. 15a)

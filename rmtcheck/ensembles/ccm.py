@@ -24,7 +24,7 @@ def _dims(D: int, C: int) -> tuple[int, int]:
 
 
 def class_means(D: int, C: int, t: float, rotation: np.ndarray | None = None) -> np.ndarray:
-    """C x D matrix of class means t e_c^T (Def 8.1), optionally rotated: rows t e_c^T R^T."""
+    """C x D matrix of class means t e_c^T (Def 8.1, PAP-DEF-8.1), optionally rotated: rows t e_c^T R^T."""
     D, C = _dims(D, C)
     t = validate.real("t", t, 0.0)
     means = t * np.eye(C, D)
@@ -67,7 +67,7 @@ def softmax_probs(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def symmetric_probs(C: int, alpha: float) -> np.ndarray:
-    """Def 8.2: C x C array whose row c is p_{.,c}: 1 - alpha on c, alpha/(C-1) elsewhere.
+    """Def 8.2 (PAP-DEF-8.2): C x C array whose row c is p_{.,c}: 1 - alpha on c, alpha/(C-1) elsewhere.
 
     Probabilities need only alpha in [0, 1]; Def 8.2's domain is alpha <= (C-1)/C (the
     callers that need the domain check it)."""

@@ -45,7 +45,7 @@ def _check_data(X: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def fim_dense(X: np.ndarray, P: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Dense G = sum_i w_i (x_i x_i^T) (x) U_i (w_i = 1/N by default), Eq. 8.1.
+    """Dense G = sum_i w_i (x_i x_i^T) (x) U_i (w_i = 1/N by default), Eq. 8.1 (PAP-EQ-8.1).
 
     Block (d, e) of size C x C is sum_i w_i x_id x_ie U_i, one GEMM of shape (D C^2) x N x D."""
     X, P = _check_data(X, P)
@@ -122,18 +122,24 @@ def expected_fim_kron(D: int, C: int, t: float, alpha: float) -> np.ndarray:
 
 def expected_fim_operator(D: int, C: int, t: float, alpha: float) -> LinearOperator:
     """Matrix-free Lemma 8.1, O(D C^2) per matvec: column d of V maps to
-    U_bar v_d (+ s/C U_d v_d for d <= C)."""
+    U_bar v_d (+ s/C U_d v_d for d <= C). A block of m vectors is one (m D x C) @ (C x C)
+    product (column-major vec: entry d C + c of a vector is V[c, d])."""
     D, C, t, alpha = _ccm_args(D, C, t, alpha)
     U = class_hessians(C, alpha)
     Ubar = U.mean(axis=0)
 
-    def matvec(v: np.ndarray) -> np.ndarray:
-        V = unvec(np.ravel(v), C)
-        out = Ubar @ V
-        out[:, :C] += t * t / C * np.einsum("cab,bc->ac", U, V[:, :C])
-        return vec(out)
+    def matmat(x: np.ndarray) -> np.ndarray:
+        m = x.shape[1]
+        xt = np.asarray(x, dtype=float).T.reshape(m, D, C)    # xt[j, d, c] = V_j[c, d]
+        out = (xt.reshape(m * D, C) @ Ubar).reshape(m, D, C)  # U_bar is symmetric
+        out[:, :C, :] += t * t / C * np.einsum("dab,mdb->mda", U, xt[:, :C, :])
+        return out.reshape(m, D * C).T
 
-    return LinearOperator((D * C, D * C), matvec=matvec, rmatvec=matvec, dtype=float)
+    def matvec(v: np.ndarray) -> np.ndarray:
+        return matmat(np.ravel(v)[:, None])[:, 0]
+
+    return LinearOperator((D * C, D * C), matvec=matvec, rmatvec=matvec, matmat=matmat,
+                          dtype=float)
 
 
 def moment_matched_points(D: int, C: int, t: float) -> tuple[np.ndarray, np.ndarray]:
@@ -233,13 +239,13 @@ def thm81_identities(D: int, C: int, t: float, alpha: float) -> dict[str, float]
 
 
 def lemma_b1_matrix(a: float, b: float, C: int) -> np.ndarray:
-    """A = (a - b) I_C + b 1 1^T (Lemma B.1)."""
+    """A = (a - b) I_C + b 1 1^T (Lemma B.1, PAP-LEM-B.1)."""
     C = validate.integer("C", C, 1)
     return (a - b) * np.eye(C) + b * np.ones((C, C))
 
 
 def lemma_b1_eigenvalues(a: float, b: float, C: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lemma B.1: a + b (C - 1) once (eigenvector 1) and a - b with multiplicity C - 1."""
+    """Lemma B.1 (PAP-LEM-B.1): a + b (C - 1) once (eigenvector 1) and a - b with multiplicity C - 1."""
     C = validate.integer("C", C, 1)
     return np.array([a + b * (C - 1), a - b]), np.array([1, C - 1])
 

@@ -13,6 +13,7 @@ Log spectrum (PAP-ALG-C5): nodes u_m = log(|lambda_m| + eps) with the same weigh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from scipy.special import ndtr
 
 from .. import validate
 from ..errors import InputError
-from .lanczos import Operator, as_operator, fast_lanczos
+from .lanczos import Operator, as_operator, fast_lanczos, start_vector
 
 
 def sigma_rule(steps: int, kappa: float = 3.0) -> float:
@@ -135,28 +136,38 @@ class SpectralDensity:
         return self.bounds.lower, self.bounds.upper
 
 
-def _quadrature(a: LinearOperator, steps: int, n_vec: int, rng: Any) -> list[np.ndarray]:
+def _quadrature(a: LinearOperator, steps: int, n_vec: int, rng: Any,
+                project: Callable[[np.ndarray], np.ndarray] | None) -> list[np.ndarray]:
     """Concatenated (nodes, weights / n_vec, residuals) of n_vec FastLanczos runs."""
-    runs = [fast_lanczos(a, steps, rng=rng) for _ in range(n_vec)]
+    runs = [fast_lanczos(a, steps, v0=_probe(a.shape[0], rng, project)) for _ in range(n_vec)]
     return [np.concatenate([r.values for r in runs]),
             np.concatenate([r.weights for r in runs]) / n_vec,
             np.concatenate([r.residuals for r in runs])]
 
 
+def _probe(n: int, rng: Any, project: Callable[[np.ndarray], np.ndarray] | None) -> np.ndarray:
+    v = start_vector(n, rng)
+    return v if project is None else project(v)
+
+
 def slq_density(a: Operator, steps: int = 128, n_vec: int = 1, kappa: float = 3.0, *,
                 rng: np.random.Generator | None = None, bounds: Bounds | None = None,
                 norm_steps: int = 32, tau: float = 0.05,
-                shape: tuple[int, int] | None = None) -> SpectralDensity:
+                shape: tuple[int, int] | None = None,
+                project: Callable[[np.ndarray], np.ndarray] | None = None) -> SpectralDensity:
     """LanczosApproxSpec (Alg. 3, PAP-ALG-C3) on the original scale of A.
 
     ``bounds`` defaults to :func:`normalization` (``norm_steps``, ``tau``). ``steps`` is
-    clamped to n; sigma uses the clamped M. Cost: n_vec * steps matvecs."""
+    clamped to n; sigma uses the clamped M. Cost: n_vec * steps matvecs. ``project`` maps
+    each Gaussian probe (and the Normalization start) into an invariant subspace, so the
+    density is that of A restricted to it (used by the deflated pipeline)."""
     op = as_operator(a, shape)
     n_vec = validate.integer("n_vec", n_vec, 1)
     steps = min(validate.integer("steps", steps, 2), op.shape[0])
     if bounds is None:
-        bounds = normalization(op, min(norm_steps, op.shape[0]), tau, rng=rng)
-    t, w, r = _quadrature(bounds.normalized(op), steps, n_vec, rng)
+        bounds = normalization(op, min(norm_steps, op.shape[0]), tau,
+                               v0=_probe(op.shape[0], rng, project))
+    t, w, r = _quadrature(bounds.normalized(op), steps, n_vec, rng, project)
     d = bounds.half_width
     sigma_t = sigma_rule(max(steps, 2), kappa)
     return SpectralDensity(bounds.center + d * t, w, sigma_t * d, bounds, residuals=d * r)
