@@ -180,16 +180,18 @@ def subspace_top_values(rng: np.random.Generator, n: int, k: int, iters: int = 1
 # PAP-ALG-C7: LowRankDeflation + SLQ on the Theorem 8.1 operator
 
 def deflated_level_report(rng: np.random.Generator, op: LinearOperator, values: np.ndarray,
-                          mults: np.ndarray, deflated: int, n_vec: int, tol: float) -> dict:
+                          mults: np.ndarray, deflated: int, n_vec: int, tol: float,
+                          iters: int = 2000) -> dict:
     """Deflate the eigenpairs of the first ``deflated`` levels (sum of their multiplicities),
     SLQ on the complement; compare with the known levels.
 
     top_error: max |theta - level| / max|level| over the deflated pairs; stray: mass near no
-    level; deflated_mass_error: max relative error of the deflated levels' masses (counts);
+    level (SubspaceIteration runs until its residuals reach ``tol`` max|lambda|, at most
+    ``iters`` iterations); deflated_mass_error: max relative error of the deflated levels' masses (counts);
     max_z: max |mass - share| / SE over the other levels, SE = ((n - k)/n) sqrt(2 f (1 - f) /
     ((n - k + 2) n_vec)) with f their share of the complement (probe_mass_se)."""
     n, k = op.shape[0], int(np.sum(mults[:deflated]))
-    ds = deflated_slq(op, k, n_vec=n_vec, tol=tol, rng=rng)
+    ds = deflated_slq(op, k, n_vec=n_vec, tol=tol, iters=iters, rng=rng)
     scale = np.abs(values).max()
     top = np.sort(ds.top.values)[::-1]
     masses, stray = ds.level_masses(values, 1e-7 * scale)
