@@ -187,9 +187,10 @@ def deflated_level_report(rng: np.random.Generator, op: LinearOperator, values: 
 
     top_error: max |theta - level| / max|level| over the deflated pairs; stray: mass near no
     level (SubspaceIteration runs until its residuals reach ``tol`` max|lambda|, at most
-    ``iters`` iterations); deflated_mass_error: max relative error of the deflated levels' masses (counts);
-    max_z: max |mass - share| / SE over the other levels, SE = ((n - k)/n) sqrt(2 f (1 - f) /
-    ((n - k + 2) n_vec)) with f their share of the complement (probe_mass_se)."""
+    ``iters`` iterations); deflated_mass_error: max relative error of the deflated levels'
+    masses (counts); max_z: max |mass - share| / SE over the other levels,
+    SE = ((n - k)/n) sqrt(2 f (1 - f) / ((n - k + 2) n_vec)) with f their share of the
+    complement (probe_mass_se)."""
     n, k = op.shape[0], int(np.sum(mults[:deflated]))
     ds = deflated_slq(op, k, n_vec=n_vec, tol=tol, iters=iters, rng=rng)
     scale = np.abs(values).max()

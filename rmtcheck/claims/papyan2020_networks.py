@@ -196,7 +196,7 @@ def error_decomposition_residual(rng: np.random.Generator, D: int, C: int, n: in
     for d in mlp.extended_errors(ps):
         dd = dec.by_class(d, n, C)                                   # i, c, c', n_l
         parts = dec.cross_class_decomposition(dd, pr)
-        per_class = np.einsum("icd,icdj,icdk->cjk", pr, dd, dd) / n
+        per_class = dec.per_class_weighted(dd, pr)
         worst = max(worst, parts.residual, rel_residual(per_class.mean(axis=0), parts.total))
     last = fim.softmax_hessians(ps.probs).mean(axis=0)
     return np.array([max(worst, rel_residual(parts.total, last))])

@@ -23,11 +23,16 @@ def _dims(D: int, C: int) -> tuple[int, int]:
     return D, C
 
 
-def class_means(D: int, C: int, t: float, rotation: np.ndarray | None = None) -> np.ndarray:
-    """C x D matrix of class means t e_c^T (Def 8.1, PAP-DEF-8.1), optionally rotated: rows t e_c^T R^T."""
+def class_means(D: int, C: int, t: float, rotation: np.ndarray | None = None,
+                spread: float = 0.0) -> np.ndarray:
+    """C x D matrix of class means t e_c^T (Def 8.1, PAP-DEF-8.1), optionally rotated: rows
+    t e_c^T R^T. ``spread`` > 0 gives the classes unequal SNRs
+    t_c = t (1 + spread (c / (C - 1) - 1/2)), c = 0..C-1, so that the class means are no longer
+    whitened (not part of Def 8.1)."""
     D, C = _dims(D, C)
     t = validate.real("t", t, 0.0)
-    means = t * np.eye(C, D)
+    spread = validate.real("spread", spread, 0.0, 2.0)
+    means = t * np.eye(C, D) * (1 + spread * (np.arange(C) / (C - 1) - 0.5))[:, None]
     if rotation is not None:
         r = np.asarray(rotation, dtype=float)
         if r.shape != (D, D) or not np.allclose(r.T @ r, np.eye(D), atol=1e-10):
@@ -49,9 +54,11 @@ def labels(C: int, n: int) -> np.ndarray:
 
 
 def ccm_sample(rng: np.random.Generator, D: int, C: int, n: int, t: float,
-               rotation: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """n examples per class of CCM(D, C): X (nC x D, class-major) and labels y (nC,)."""
-    means = class_means(D, C, t, rotation)
+               rotation: np.ndarray | None = None, spread: float = 0.0
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """n examples per class of CCM(D, C): X (nC x D, class-major) and labels y (nC,);
+    ``spread`` as in :func:`class_means`."""
+    means = class_means(D, C, t, rotation, spread)
     y = labels(C, n)
     return means[y] + rng.standard_normal((y.size, means.shape[1])), y
 
@@ -67,7 +74,8 @@ def softmax_probs(W: np.ndarray, X: np.ndarray) -> np.ndarray:
 
 
 def symmetric_probs(C: int, alpha: float) -> np.ndarray:
-    """Def 8.2 (PAP-DEF-8.2): C x C array whose row c is p_{.,c}: 1 - alpha on c, alpha/(C-1) elsewhere.
+    """Def 8.2 (PAP-DEF-8.2): C x C array whose row c is p_{.,c}: 1 - alpha on c, alpha/(C-1)
+    elsewhere.
 
     Probabilities need only alpha in [0, 1]; Def 8.2's domain is alpha <= (C-1)/C (the
     callers that need the domain check it)."""

@@ -245,7 +245,8 @@ def lemma_b1_matrix(a: float, b: float, C: int) -> np.ndarray:
 
 
 def lemma_b1_eigenvalues(a: float, b: float, C: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lemma B.1 (PAP-LEM-B.1): a + b (C - 1) once (eigenvector 1) and a - b with multiplicity C - 1."""
+    """Lemma B.1 (PAP-LEM-B.1): a + b (C - 1) once (eigenvector 1), a - b with multiplicity
+    C - 1."""
     C = validate.integer("C", C, 1)
     return np.array([a + b * (C - 1), a - b]), np.array([1, C - 1])
 

@@ -26,8 +26,9 @@ def _outer_sum(v: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 def class_decomposition(h: np.ndarray) -> dict[str, np.ndarray]:
-    """Def 7.4: H = Ave h h^T = H_class + H_within, H_class = Ave_c h_c h_c^T (uncentred),
-    H_within = Ave (h - h_c)(h - h_c)^T; also the means h_c, h_G and H_c = Ave_i h h^T per class."""
+    """Def 7.4 (PAP-DEF-7.4): H = Ave h h^T = H_class + H_within, H_class = Ave_c h_c h_c^T
+    (uncentred), H_within = Ave (h - h_c)(h - h_c)^T; also the means h_c, h_G and H_c = Ave_i h h^T
+    per class."""
     h = np.asarray(h, dtype=float)
     if h.ndim != 3:
         raise InputError("h", f"shape {h.shape}", "n x C x p (class-structured)")
@@ -45,8 +46,9 @@ def class_decomposition(h: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def manova_decomposition(v: np.ndarray) -> dict[str, np.ndarray]:
-    """Unweighted Defs 1.5–1.12 for v (n x C x C x p): V = V_class + V_cross + V_within with
-    v_{c,c'} = Ave_i v, v_c = Ave_{c'} v_{c,c'} (c' = c included), rank V_cross <= C (C - 1)."""
+    """Unweighted Defs 1.3–1.12 (PAP-DEF-1.3 .. PAP-DEF-1.12) for v (n x C x C x p): V = V_class +
+    V_cross + V_within with v_{c,c'} = Ave_i v, v_c = Ave_{c'} v_{c,c'} (c' = c included), rank
+    V_cross <= C (C - 1)."""
     v = np.asarray(v, dtype=float)
     if v.ndim != 4:
         raise InputError("v", f"shape {v.shape}", "n x C x C x p (cross-class-structured)")
@@ -63,7 +65,8 @@ def manova_decomposition(v: np.ndarray) -> dict[str, np.ndarray]:
 
 @dataclass(frozen=True)
 class CrossClassParts:
-    """Weighted decomposition of Sec 6 / App A: total = class + cross + within + same."""
+    """Weighted decomposition of Sec 6 / App A (PAP-DEF-6.x, PAP-DEF-7.7): total = class + cross +
+    within + same."""
 
     total: np.ndarray
     klass: np.ndarray
@@ -113,8 +116,8 @@ def cross_class_decomposition(g: np.ndarray, p: np.ndarray, printed: bool = Fals
 
 
 def mlr_extended_gradients(X: np.ndarray, P: np.ndarray, n: int, C: int) -> np.ndarray:
-    """Def 6.1 for softmax regression: g_{i,c,c'} = x_{i,c} (x) (p_{i,c} - e_{c'}) (col-major vec),
-    for class-major X (nC x D) and P (nC x C); returns n x C x C x DC."""
+    """Def 6.1 (PAP-DEF-6.1) for softmax regression: g_{i,c,c'} = x_{i,c} (x) (p_{i,c} - e_{c'})
+    (col-major vec), for class-major X (nC x D) and P (nC x C); returns n x C x C x DC."""
     X = np.asarray(X, dtype=float).reshape(C, n, -1).transpose(1, 0, 2)      # i, c, d
     P = np.asarray(P, dtype=float).reshape(C, n, C).transpose(1, 0, 2)       # i, c, k
     delta = P[:, :, None, :] - np.eye(C)[None, None, :, :]                  # i, c, c', k
@@ -126,8 +129,15 @@ def cross_probs(P: np.ndarray, n: int, C: int) -> np.ndarray:
     return np.asarray(P, dtype=float).reshape(C, n, C).transpose(1, 0, 2)
 
 
+def per_class_weighted(v: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """V_c = Ave_i sum_{c'} p_{i,c,c'} v_{i,c,c'} v_{i,c,c'}^T for v (n x C x C x k) and p
+    (n x C x C): C x k x k, with Ave_c V_c = sum w v v^T (Sec 7.7, ERR-11 normalisation)."""
+    return np.einsum("icd,icdj,icdk->cjk", p, v, v) / np.shape(v)[0]
+
+
 def kfac(H: np.ndarray, Delta: np.ndarray) -> np.ndarray:
-    """Def 7.10 (ERR-12): G^l_KFAC = H^{l-1} (x) Delta^l (layer input features, errors)."""
+    """Def 7.10 (PAP-DEF-7.10, ERR-12): G^l_KFAC = H^{l-1} (x) Delta^l (layer input features,
+    errors)."""
     return np.kron(H, Delta)
 
 

@@ -31,24 +31,6 @@ from ..laws import papyan_decomposition as dec  # noqa: E402
 from ..spectra import knockout as ko  # noqa: E402
 
 
-def _trained(rng: np.random.Generator, D: int, C: int, n: int, t: float, widths: list[int],
-             epochs: int, lr: float, wd: float
-             ) -> tuple[np.ndarray, np.ndarray, mlp.Weights, mlp.Pass, float]:
-    """A GMM-MLP trained by SGD (App. D.1) and its forward/backward pass; train accuracy."""
-    X, y = ccm_sample(rng, D, C, n, t)
-    weights = mlp.init_mlp(rng, [D, *widths, C])
-    weights = mlp.train_sgd(rng, weights, X, y, epochs, lr=lr, wd=wd, desc="papyan MLP")
-    ps = mlp.forward_backward(weights, X)
-    acc = float(np.mean(np.argmax(ps.logits, axis=1) == y))
-    return X, y, weights, ps, acc
-
-
-def _g_parts(ps: mlp.Pass, n: int, C: int) -> dec.CrossClassParts:
-    """Sec 6 decomposition of G for class-major data (extended gradients from Jacobians)."""
-    return dec.cross_class_decomposition(dec.by_class(mlp.extended_gradients(ps), n, C),
-                                         dec.by_class(ps.probs, n, C))
-
-
 def _top(M: np.ndarray, k: int) -> np.ndarray:
     return np.sort(np.linalg.eigvalsh((M + M.T) / 2))[::-1][:k]
 
@@ -64,9 +46,9 @@ def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
     """Train a 2-hidden-layer GMM-MLP; G = G_class + G_cross + G_within + G_{c=c'} and knockouts;
     G on a fresh test set; optionally the finite-difference train and test Hessians and
     E = Hess - G. Writes ``gmm_mlp_spectrum.png``."""
-    X, y, weights, ps, acc = _trained(rng, D, C, n, t, [width, width], epochs, lr, wd)
+    X, y, weights, ps, acc = mlp.train_gmm(rng, D, C, n, t, [width, width], epochs, lr, wd)
     N = y.size
-    parts = _g_parts(ps, n, C)
+    parts = mlp.g_decomposition(ps, n, C)
     G = parts.total
     lam = _top(G, G.shape[0])
     k = 3 * C
@@ -84,6 +66,8 @@ def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
     }
     cross_top = _top(parts.cross, C * (C - 2)) if C > 2 else np.zeros(0)
     within_mean = float(np.trace(parts.within) / G.shape[0])
+    # PAP-CLAIM-11 (report only): > 0 puts the G_cross mini-bulk right of the G_within bulk;
+    # PAP-CLAIM-30 (report only): the group sizes are in outliers_G and the knockout counts
     summary["cross_vs_within_log10"] = (float(np.log10(np.median(cross_top) / within_mean))
                                         if cross_top.size else None)
     fig, axes = plt.subplots(1, 2 + int(hessian), figsize=(5 * (2 + int(hessian)), 3.6))
@@ -190,8 +174,9 @@ def _cross_attribution(rng: np.random.Generator, parts: dec.CrossClassParts,
 def _khatri_rao_cosine(ps: mlp.Pass, deltas: list[np.ndarray], layer: int,
                        errors: dec.CrossClassParts, features: dict[str, np.ndarray], n: int,
                        C: int) -> float:
-    """Eq. 7.12: median_c cos(g^l_c, h^{l-1}_c (x) delta^l_c) with the Sec 6 weighted class means
-    of the extended gradients and errors and the plain class means of the layer input."""
+    """Eq. 7.12 (PAP-EQ-7.12): median_c cos(g^l_c, h^{l-1}_c (x) delta^l_c) with the Sec 6
+    weighted class means of the extended gradients and errors and the plain class means of the
+    layer input."""
     g = dec.cross_class_decomposition(dec.by_class(mlp.layer_gradients(ps, deltas, layer), n, C),
                                       dec.by_class(ps.probs, n, C)).class_means
     approx = np.einsum("cj,cm->cjm", features["means"], errors.class_means).reshape(C, -1)
@@ -211,7 +196,7 @@ def knockout_scatter(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
     median over classes of cos(g^l_c, h^{l-1}_c (x) delta^l_c) (Eq. 7.12, PAP-CLAIM-20);
     ``stationarity`` = ||grad^l L_reg|| / (wd ||W^l||), the relative gap of Eq. 7.13 (W_class
     is meaningful only when it is small). Writes ``knockout_scatter.png``."""
-    X, y, weights, ps, acc = _trained(rng, D, C, n, t, [width] * depth, epochs, lr, wd)
+    X, y, weights, ps, acc = mlp.train_gmm(rng, D, C, n, t, [width] * depth, epochs, lr, wd)
     probs = dec.by_class(ps.probs, n, C)
     deltas = mlp.extended_errors(ps)
     fig, axes = plt.subplots(3, depth, figsize=(2.6 * depth, 7.5), squeeze=False)
@@ -239,11 +224,8 @@ def knockout_scatter(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
         kk = min(k + C, s.size)
         out["weights"].append(_scatter(axes[2][l - 1], np.diag(s[:kk] ** 2),
                                        np.diag(s_ko[:kk] ** 2), kk, C, f"W^{l} (sigma^2)"))
-        G_l = mlp.layer_gauss_newton(ps, deltas, l)
+        G_l, kfac, cfac = mlp.kronecker_proxies(ps, deltas, l, n, C)
         H_in = dec.class_decomposition(dec.by_class(ps.h[l - 1], n, C))
-        delta_c = np.einsum("icd,icdj,icdk->cjk", probs, dd, dd) / n
-        kfac = dec.kfac(H_in["total"], parts.total)
-        cfac = dec.cfac(H_in["per_class"], delta_c)
         out["kfac_err"].append(float(np.linalg.norm(G_l - kfac) / np.linalg.norm(G_l)))
         out["cfac_err"].append(float(np.linalg.norm(G_l - cfac) / np.linalg.norm(G_l)))
         out["khatri_rao_cosine"].append(_khatri_rao_cosine(ps, deltas, l, parts, H_in, n, C))
@@ -276,10 +258,10 @@ def _line_panels(path: Path, x: Any, xlabel: str, panels: dict[str, dict[str, li
 def feature_whitening(out_dir: Path, rng: np.random.Generator, D: int, C: int, n: int, t: float,
                       width: int, depth: int, epochs: int, lr: float, wd: float
                       ) -> dict[str, Any]:
-    """Separation sep^l and whitening rho^l of the feature class means per layer (Def 7.6) and of
-    the error class means, the knockout edge ratio and the global-mean attribution of lambda_1
+    """Separation sep^l and whitening rho^l of the feature class means per layer (PAP-DEF-7.6) and
+    of the error class means, the knockout edge ratio and the global-mean attribution of lambda_1
     (PAP-CLAIM-15); Spearman correlations with depth. Writes ``feature_whitening.png``."""
-    _, _, _, ps, acc = _trained(rng, D, C, n, t, [width] * depth, epochs, lr, wd)
+    _, _, _, ps, acc = mlp.train_gmm(rng, D, C, n, t, [width] * depth, epochs, lr, wd)
     probs = dec.by_class(ps.probs, n, C)
     feats, errs = [], []
     deltas = mlp.extended_errors(ps)
@@ -323,7 +305,7 @@ def g_dynamics(out_dir: Path, rng: np.random.Generator, D: int, C: int, t: float
             weights = mlp.train_sgd(rng, weights, X, y, epoch - done, lr=lr, wd=wd, batch=32,
                                     desc=f"n={n}", decay=False)
             done = epoch
-            parts = _g_parts(mlp.forward_backward(weights, X), n, C)
+            parts = mlp.g_decomposition(mlp.forward_backward(weights, X), n, C)
             within = np.trace(parts.within) / parts.within.shape[0]
             rows["cross"].append(float(np.log(np.median(_top(parts.cross, max(C * (C - 2), 1)))
                                               / within)))

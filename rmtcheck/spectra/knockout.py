@@ -29,7 +29,8 @@ def subtract_knockout(A: np.ndarray, B: np.ndarray) -> np.ndarray:
 
 
 def project_knockout(A: np.ndarray, Q: np.ndarray) -> np.ndarray:
-    """Def 3.2 (PAP-DEF-3.2, square): P A P with P = I - Q Q^T, Q orthonormal (e.g. ``range_basis(B)``)."""
+    """Def 3.2 (PAP-DEF-3.2, square): P A P with P = I - Q Q^T, Q orthonormal (e.g.
+    ``range_basis(B)``)."""
     A, Q = np.asarray(A, dtype=float), np.asarray(Q, dtype=float)
     if A.shape[0] != A.shape[1] or Q.shape[0] != A.shape[0]:
         raise InputError("A, Q", f"shapes {A.shape}, {Q.shape}", "square A and Q with as many rows")
@@ -39,8 +40,8 @@ def project_knockout(A: np.ndarray, Q: np.ndarray) -> np.ndarray:
 
 
 def project_knockout_nonsquare(A: np.ndarray, B: np.ndarray, tol: float = 1e-10) -> np.ndarray:
-    """Def 3.2 (PAP-DEF-3.2, non-square): (I - U U^T) A (I - V V^T), U, V the singular vectors of B with
-    singular value above ``tol * sigma_max`` (compact SVD)."""
+    """Def 3.2 (PAP-DEF-3.2, non-square): (I - U U^T) A (I - V V^T), U, V the singular vectors
+    of B with singular value above ``tol * sigma_max`` (compact SVD)."""
     A, B = np.asarray(A, dtype=float), np.asarray(B, dtype=float)
     if A.shape != B.shape:
         raise InputError("A, B", f"shapes {A.shape}, {B.shape}", "equal shapes")
@@ -60,10 +61,11 @@ def complement_basis(Q: np.ndarray) -> np.ndarray:
 
 def scatter_pairs(A: np.ndarray, A_knocked: np.ndarray, k: int, floor: float = 1e-12
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Sec 3 attribution plot data (PAP-DEF-3.3): (log lambda_i(A), log lambda_i(A knocked)) for the top k,
-    each axis min-max normalised to [0, 1] (points off the identity line are attributed to B).
-    Eigenvalues are floored at ``floor * lambda_1`` so exact zeros do not dominate the scale;
-    keep k <= p - rank(B) for projection knockouts (the last rank(B) are zeros)."""
+    """Sec 3 attribution plot data (PAP-DEF-3.3): (log lambda_i(A), log lambda_i(A knocked))
+    for the top k, each axis min-max normalised to [0, 1] (points off the identity line are
+    attributed to B). Eigenvalues are floored at ``floor * lambda_1`` so exact zeros do not
+    dominate the scale; keep k <= p - rank(B) for projection knockouts (the last rank(B) are
+    zeros)."""
     def top(M: np.ndarray) -> np.ndarray:
         lam = np.sort(np.linalg.eigvalsh(M))[::-1][:k]
         return np.log(np.maximum(lam, floor * max(lam[0], 1e-300)))
