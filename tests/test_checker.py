@@ -162,3 +162,10 @@ VERDICT_KEYS = (
 def test_verdict_json_fields():
     d = rc.check("RMT-WEYL").as_dict()
     assert set(VERDICT_KEYS) <= set(d)
+
+
+def test_the_builtin_catalogue_named_again_loads_once():
+    """`--catalogue theory` from a checkout names the built-in folder: no duplicate-ID error."""
+    from rmtcheck.checker.cards import builtin_dir
+
+    assert rc.load_catalogue([str(builtin_dir())]).keys() == rc.load_catalogue().keys()

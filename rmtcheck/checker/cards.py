@@ -253,7 +253,8 @@ def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
             raise InputError(
                 "--catalogue", f"{item} is not a directory", "a directory of *.toml cards"
             )
-        dirs.append(path)
+        if path.resolve() not in {d.resolve() for d in dirs}:  # the same folder counts once
+            dirs.append(path)
     return dirs
 
 
