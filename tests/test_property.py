@@ -42,3 +42,14 @@ def test_cli_property_prints_the_shrunk_counterexample(capsys):
 def test_cli_property_no_counterexample(capsys):
     assert main(["property", "RMT-RANK-R-INTERLACING", "--examples", "20"]) == 0
     assert "no counterexample in 20 examples" in capsys.readouterr().out
+
+
+def test_property_reports_the_explored_domain():
+    """Theorem 8.1 acceptance: 200 examples reach D = 40 and C = 8 (the search ranges' tops)."""
+    from rmtcheck.testing.property import search_counterexample
+
+    res = search_counterexample("PAP-THM-8.1", examples=200, seed=1)
+    assert res.counterexample is None
+    assert res.explored["D"] == [2, 40] and res.explored["C"] == [2, 8]
+    assert res.as_dict()["explored"]["C"] == [2, 8]
+    assert "D in [2, 40]" in res.explored_text()

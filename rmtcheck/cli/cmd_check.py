@@ -139,6 +139,7 @@ def run_property(args: argparse.Namespace) -> int:
         )
     else:
         print(f"{card.id}: no counterexample in {res.tried} examples")
+        print(f"  explored: {res.explored_text()}")
     return 0 if found == (card.expected == "fails") else 1
 
 

@@ -30,6 +30,7 @@ class PropertyResult:
     tried: int
     counterexample: Verdict | None
     fixed: dict[str, Any] = field(default_factory=dict)
+    explored: dict[str, list[Any]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,7 +39,27 @@ class PropertyResult:
             "tried": self.tried,
             "found": self.counterexample is not None,
             "counterexample": self.counterexample.as_dict() if self.counterexample else None,
+            "explored": self.explored,
         }
+
+    def explored_text(self) -> str:
+        """'D in [2, 40], C in [2, 8], kind: a, b' over the parameters drawn."""
+        return ", ".join(f"{k} in [{v[0]}, {v[1]}]" if len(v) == 2 and _numeric(v) else
+                         f"{k}: {', '.join(map(str, v))}" for k, v in self.explored.items())
+
+
+def _numeric(values: list[Any]) -> bool:
+    return all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+
+
+def _widen(explored: dict[str, list[Any]], params: dict[str, Any]) -> None:
+    """Keep [min, max] of numeric parameters and the distinct values of the others."""
+    for k, v in params.items():
+        seen = explored.setdefault(k, [])
+        if _numeric([v]) and (not seen or _numeric(seen)):
+            explored[k] = [min([v, *seen]), max([v, *seen])]
+        elif v not in seen:
+            seen.append(v)
 
 
 class _Failed(AssertionError):
@@ -62,6 +83,7 @@ def search_counterexample(
     run = {k: quick[k] for k in ("sizes", "trials") if k in quick}
     tried = 0
     last_failure: list[Verdict] = []
+    explored: dict[str, list[Any]] = {}
 
     @settings(
         max_examples=examples,
@@ -77,6 +99,7 @@ def search_counterexample(
     def probe(params: dict[str, Any]) -> None:
         nonlocal tried
         tried += 1
+        _widen(explored, params)
         if progress:
             progress(1)
         verdict = check(card, params, seed=seed, **run)
@@ -89,5 +112,6 @@ def search_counterexample(
     except _Failed:
         pass
     return PropertyResult(
-        card.id, examples, tried, last_failure[0] if last_failure else None, dict(fixed or {})
+        card.id, examples, tried, last_failure[0] if last_failure else None, dict(fixed or {}),
+        explored,
     )
