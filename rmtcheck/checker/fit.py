@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 from ..errors import InputError
 
@@ -44,7 +45,9 @@ def fit_exponent(
     """Fit ``values ~ C * sizes**p`` over all (size, trial) points.
 
     The interval is the percentile bootstrap of the slope, resampling the trials of each
-    size with replacement (sizes are design points, not random). Points are sorted by size
+    size with replacement (sizes are design points, not random), widened around the slope by
+    :func:`_small_sample_factor` (coverage of a 95% interval with 3 trials per size: 0.825
+    plain, 0.92 widened; tests/test_checker.py). Points are sorted by size
     (stably), so callers pass the trials of each size in trial order.
     """
     x = np.asarray(sizes, dtype=float).ravel()
@@ -75,4 +78,15 @@ def fit_exponent(
         slopes[b] = _slope(lx[idx], ly[idx])[0]
     alpha = (1.0 - confidence) / 2
     lo, hi = np.quantile(slopes, [alpha, 1 - alpha])
+    f = _small_sample_factor([g.size for g in groups], alpha)
+    lo, hi = slope - f * (slope - lo), slope + f * (hi - slope)
     return ExponentFit(slope, intercept, float(lo), float(hi), confidence, r2, int(x.size))
+
+
+def _small_sample_factor(counts: list[int], alpha: float) -> float:
+    """Widening of the stratified percentile interval for few trials per size: the bootstrap
+    variance of a mean of m resampled values is (m - 1)/m of the unbiased one, and its normal
+    quantile ignores the df = sum(m_s - 1) of the within-size spread, so scale by
+    sqrt(m / (m - 1)) t_{df} / z (m = the smallest trial count)."""
+    m, df = min(counts), sum(c - 1 for c in counts)
+    return float(np.sqrt(m / (m - 1)) * stats.t.ppf(1 - alpha, df) / stats.norm.ppf(1 - alpha))
