@@ -15,7 +15,7 @@ Pass criteria (level k with multiplicity share f_k = m_k / (D C)), on the deflat
   * the deflated eigenvalues are the outlier and mini-bulk levels within 1e-9 lambda_max, with
     multiplicities C and C(C-2); no Gauss node lies off every level (stray mass < 1e-12);
   * |mass_k - f_k| <= 0.01 f_k for all four levels, and <= 4 SE_k (SE from the Beta law of a
-    probe's weight on the complement, probe_mass_se);
+    probe's weight on the complement, complement_mass_se);
   * wall time < 60 s, peak traced memory < 2 GiB (the n x k block is n k 8 bytes = 0.67 GiB).
 For plain SLQ the script prints the same table and the probes a 1 % error at 4 SE would need.
 
@@ -32,7 +32,7 @@ import tracemalloc
 import numpy as np
 
 from rmtcheck.laws import fim_mlr as fim
-from rmtcheck.spectra.deflated_slq import deflated_slq
+from rmtcheck.spectra.deflated_slq import complement_mass_se, deflated_slq
 from rmtcheck.spectra.slq import level_masses, probe_mass_se, slq_density
 
 T, ALPHA = 3.0, 0.3
@@ -69,8 +69,7 @@ def run_deflated(D: int, C: int, n_vec: int, tol: float, seed: int) -> bool:
     top = np.sort(ds.top.values)[::-1]
     top_ok = bool(np.allclose(top, np.repeat(values[:2], mults[:2]), rtol=0,
                               atol=1e-9 * values.max()))
-    rest = np.where(np.arange(4) < 2, 0, mults)
-    se = (n - k) / n * probe_mass_se(rest / (n - k), n - k, n_vec)
+    se = complement_mass_se(mults, 2, n_vec)
     err = np.abs(masses - share)
     ok_mass = bool(np.all(err <= 0.01 * share) and np.all(err <= 4 * se + 1e-15))
     ok_time, ok_mem = wall < 60.0, peak < 2 * 2**30

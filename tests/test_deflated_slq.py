@@ -13,9 +13,9 @@ from scipy.sparse.linalg import LinearOperator
 
 from rmtcheck.errors import InputError
 from rmtcheck.laws import fim_mlr as fim
-from rmtcheck.spectra.deflated_slq import deflated_slq
+from rmtcheck.spectra.deflated_slq import complement_mass_se, deflated_slq
 from rmtcheck.spectra.lanczos_subspace import project_out, subspace_iteration
-from rmtcheck.spectra.slq import DiscreteSpectrum, level_masses, probe_mass_se, slq_density
+from rmtcheck.spectra.slq import DiscreteSpectrum, level_masses, slq_density
 
 T, ALPHA = 3.0, 0.3
 
@@ -32,13 +32,6 @@ def thm81_case(D: int, C: int, n_vec: int, seed: int):
     return ds, values, mults
 
 
-def rest_se(mults: np.ndarray, k: int, n: int, n_vec: int) -> np.ndarray:
-    """SE of a deflated-SLQ mass: levels with no deflated part are measured by n_vec probes
-    on the n - k dimensional complement (Beta law, probe_mass_se) and scaled by (n - k)/n."""
-    rest = np.where(np.arange(mults.size) < 2, 0, mults)     # outliers, mini-bulk deflated
-    return (n - k) / n * probe_mass_se(rest / (n - k), n - k, n_vec)
-
-
 def test_block_matmat_of_the_lemma_8_1_operator_equals_the_dense_matrix():
     op = fim.expected_fim_operator(9, 4, 1.7, 0.4)
     x = np.random.default_rng(0).standard_normal((36, 7))
@@ -49,7 +42,7 @@ def test_block_matmat_of_the_lemma_8_1_operator_equals_the_dense_matrix():
 
 def test_deflated_slq_recovers_theorem_8_1_levels_and_masses():
     D, C, n_vec = 60, 6, 6
-    n, k = D * C, C * (C - 1)
+    n = D * C
     ds, values, mults = thm81_case(D, C, n_vec, 1)
     # the deflated pairs are the outliers (C) and mini-bulk (C(C-2)) exactly
     assert np.allclose(np.sort(ds.top.values)[::-1], np.repeat(values[:2], mults[:2]), atol=1e-9)
@@ -57,11 +50,11 @@ def test_deflated_slq_recovers_theorem_8_1_levels_and_masses():
     masses, stray = ds.level_masses(values, 1e-7 * values.max())
     assert stray < 1e-12
     assert np.allclose(masses[:2], mults[:2] / n, rtol=1e-13, atol=0)   # exact, no probe noise
-    assert masses_agree(masses, mults / n, rest_se(mults, k, n, n_vec))
+    assert masses_agree(masses, mults / n, complement_mass_se(mults, 2, n_vec))
     # negative control: a wrong mini-bulk multiplicity C(C-1) (the Sec. 1.6 schematic count)
     wrong = mults.astype(float).copy()
     wrong[1], wrong[2] = C * (C - 1), wrong[2] - C
-    assert not masses_agree(masses, wrong / n, rest_se(mults, k, n, n_vec))
+    assert not masses_agree(masses, wrong / n, complement_mass_se(mults, 2, n_vec))
 
 
 def test_plain_slq_cannot_resolve_the_smallest_levels_that_deflation_makes_exact():

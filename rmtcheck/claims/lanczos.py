@@ -19,14 +19,13 @@ from scipy.sparse.linalg import LinearOperator
 from .. import validate
 from ..laws import fim_mlr as fim
 from ..laws.marchenko_pastur import MarchenkoPastur
-from ..spectra.deflated_slq import deflated_slq
+from ..spectra.deflated_slq import complement_mass_se, deflated_slq
 from ..spectra.lanczos import LanczosResult, fast_lanczos, slow_lanczos
 from ..spectra.lanczos_subspace import subspace_iteration
 from ..spectra.slq import (
     DiscreteSpectrum,
     log_spectrum_density,
     normalization,
-    probe_mass_se,
     slq_density,
 )
 
@@ -188,17 +187,15 @@ def deflated_level_report(rng: np.random.Generator, op: LinearOperator, values: 
     top_error: max |theta - level| / max|level| over the deflated pairs; stray: mass near no
     level (SubspaceIteration runs until its residuals reach ``tol`` max|lambda|, at most
     ``iters`` iterations); deflated_mass_error: max relative error of the deflated levels'
-    masses (counts); max_z: max |mass - share| / SE over the other levels,
-    SE = ((n - k)/n) sqrt(2 f (1 - f) / ((n - k + 2) n_vec)) with f their share of the
-    complement (probe_mass_se)."""
+    masses (counts); max_z: max |mass - share| / SE over the other levels
+    (complement_mass_se)."""
     n, k = op.shape[0], int(np.sum(mults[:deflated]))
     ds = deflated_slq(op, k, n_vec=n_vec, tol=tol, iters=iters, rng=rng)
     scale = np.abs(values).max()
     top = np.sort(ds.top.values)[::-1]
     masses, stray = ds.level_masses(values, 1e-7 * scale)
     share = mults / n
-    rest = np.where(np.arange(values.size) < deflated, 0, mults)
-    se = (n - k) / n * probe_mass_se(rest / (n - k), n - k, n_vec)
+    se = complement_mass_se(mults, deflated, n_vec)
     low = slice(deflated, None)
     return {"top_error": float(np.abs(top - np.repeat(values[:deflated], mults[:deflated])).max()
                                / scale),

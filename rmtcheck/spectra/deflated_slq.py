@@ -23,7 +23,7 @@ import numpy as np
 from .. import validate
 from .lanczos import Operator, as_operator
 from .lanczos_subspace import Eigenpairs, project_out, subspace_iteration
-from .slq import SpectralDensity, slq_density
+from .slq import SpectralDensity, probe_mass_se, slq_density
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,16 @@ class DeflatedSpectrum:
     def density(self, x: Any) -> np.ndarray:
         """((n - k)/n) phi_rest(x); the top eigenvalues are atoms (plot them separately)."""
         return self.rest_share * self.rest.density(x)
+
+
+def complement_mass_se(mults: Any, deflated: int, n_vec: int) -> np.ndarray:
+    """Standard errors of the masses of known levels (multiplicities ``mults``, the first
+    ``deflated`` of them deflated): 0 for those (counted), and ((n - k)/n) probe_mass_se of
+    their share of the n - k dimensional complement for the others (n = sum mults)."""
+    mults = np.asarray(mults)
+    n, k = int(mults.sum()), int(mults[:deflated].sum())
+    rest = np.where(np.arange(mults.size) < deflated, 0, mults)
+    return (n - k) / n * probe_mass_se(rest / (n - k), n - k, n_vec)
 
 
 def deflated_slq(a: Operator, k: int, steps: int = 128, n_vec: int = 1, kappa: float = 3.0, *,
