@@ -2,6 +2,8 @@
 scale in ``make test`` and at full scale under the slow marker. Each text folder's
 ``test_catalogue.py`` binds them with ``test_quick, test_full = catalogue_tests(TEXT)``."""
 
+from functools import cache
+
 import pytest
 
 import rmtcheck as rc
@@ -12,12 +14,19 @@ def ids_of(text: str) -> list[str]:
     return [c.id for c in rc.load_catalogue().values() if c.text and c.text.name == text]
 
 
+@cache
+def quick_verdict(claim: str) -> rc.checker.Verdict:
+    """The verdict of ``claim`` at quick scale and the default seed, computed once per test
+    session (other tests of a text reuse it instead of running the card again)."""
+    return rc.check(claim, scale="quick")
+
+
 def catalogue_tests(text: str):
     """The quick and the full (slow) parametrized test of every card of ``text``."""
 
     @pytest.mark.parametrize("claim", ids_of(text))
     def test_quick(claim):
-        v = rc.check(claim, scale="quick")
+        v = quick_verdict(claim)
         assert v.meets_expected, v.as_dict()
 
     @pytest.mark.slow

@@ -13,12 +13,6 @@ from rmtcheck.testing import params_strategy
 RMT = [cid for cid in rc.load_catalogue() if cid.startswith("RMT-")]
 
 
-@pytest.mark.parametrize("claim", RMT)
-def test_quick_verdict_meets_expectation(claim):
-    v = rc.check(claim)
-    assert v.meets_expected, v.as_dict()
-
-
 def mp_sample_ratio_off(rng, p, ratio, var, law, method):
     """Negative control: data drawn at 1.1 x the ratio the law is evaluated at."""
     from rmtcheck.theory.classical.claims import mp_spectrum

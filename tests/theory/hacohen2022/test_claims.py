@@ -19,12 +19,6 @@ def _max_z(est, theory):
     return float(np.max(np.abs(est.value - theory) / np.maximum(est.stderr, 1e-300)))
 
 
-@pytest.mark.parametrize("claim", DLN_IDS)
-def test_card_meets_expected_at_quick(claim):
-    v = rc.check(claim, scale="quick")
-    assert v.meets_expected, (claim, v.statistics)
-
-
 def test_failing_cards_name_their_corrections():
     cards = rc.load_catalogue()
     failing = [c for c in DLN_IDS if cards[c].expected == "fails"]
