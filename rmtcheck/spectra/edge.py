@@ -7,7 +7,8 @@ Thm 1): for X p x n with i.i.d. N(0, 1) entries, with a = sqrt(n - 1/2), b = sqr
 Complex Wishart (Johansson 2000, Thm 1.6; entries with E|x|^2 = 1), a = sqrt(n), b = sqrt(p):
 the same formula with limit TW2 (El Karoui 2006's second-order constants are not used).
 Wigner (Tracy & Widom 1994, 1996): GOE/GUE scaled so that the semicircle is [-2, 2]
-(off-diagonal E|h|^2 = 1/n) have lambda_max = 2 + n^(-2/3) TW_beta + o(n^(-2/3)).
+(off-diagonal E|h|^2 = 1/n) have lambda_max = 2 + n^(-2/3) TW_beta + o(n^(-2/3)); the GSE
+the same with 2^(-1/6) n^(-2/3) for F4 in Tracy & Widom's convention.
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ def wishart_edge(p: int, n: int, var: float = 1.0, beta: int = 1) -> tuple[float
 
 
 def wigner_edge(n: int, beta: int = 1) -> tuple[float, float]:
-    """(mu, sigma) = (2, n^(-2/3)) for GOE (beta = 1) or GUE (beta = 2) normalised so the
-    semicircle is [-2, 2] (Tracy & Widom 1994, 1996)."""
+    """(mu, sigma) with (lambda_max - mu) / sigma -> TW_beta for the n x n GOE (beta = 1), GUE
+    (beta = 2) or GSE (beta = 4, n distinct eigenvalues) normalised so that the semicircle is
+    [-2, 2] (Tracy & Widom 1994, 1996): mu = 2, sigma = n^(-2/3), times 2^(-1/6) for beta = 4,
+    where F4 is Tracy & Widom's convention F4(s / sqrt 2) (sigma = sqrt(2) (2n)^(-2/3), the
+    scale of the 2n x 2n complex form)."""
     n = validate.integer("n", n, 1)
-    _real_beta(beta)
-    return 2.0, float(n ** (-2.0 / 3.0))
+    if isinstance(beta, bool) or beta not in (1, 2, 4):
+        raise InputError("beta", f"got {beta!r}", "1, 2 or 4")
+    return 2.0, float(n ** (-2.0 / 3.0) * (2.0 ** (-1.0 / 6.0) if beta == 4 else 1.0))
 
 
 @dataclass(frozen=True)
