@@ -1,5 +1,6 @@
-"""Closed-form laws (densities, CDFs, moments, explicit spectra)."""
+"""Closed-form laws (densities, CDFs, moments, explicit spectra) on one protocol, ``Law``."""
 
+from .law import Law
 from .marchenko_pastur import MarchenkoPastur, marchenko_pastur
 
-__all__ = ["MarchenkoPastur", "marchenko_pastur"]
+__all__ = ["Law", "MarchenkoPastur", "marchenko_pastur"]

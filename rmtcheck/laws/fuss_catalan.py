@@ -8,7 +8,8 @@ the MP law). The density uses the parametrization of Haagerup & Möller (2012) /
     rho(x(phi)) = sin(phi)^2 sin(L phi)^(L-1) / (pi sin((L+1)phi)^L),
 which is free of cancellation (no root finding of the degree-(L+1) algebraic equation). In
 phi the mass element rho |dx/dphi| is smooth, so the CDF is a cumulative quadrature on a
-phi grid. Used by claim DLN-FC (products of L Gaussian matrices, App. A.1 of
+phi grid. The interface is :class:`~.law.Law`'s. Used by claim DLN-FC (products of L
+Gaussian matrices, App. A.1 of
 002_c98a5a9dc558f5a6.txt; the Fuss–Catalan second moment is quoted in DLN-THM-6 item 4).
 """
 
@@ -21,6 +22,7 @@ from numpy.typing import ArrayLike
 from scipy.integrate import cumulative_simpson
 
 from .. import validate
+from .law import Law
 
 
 def fuss_catalan_number(k: int, order: int) -> float:
@@ -30,12 +32,13 @@ def fuss_catalan_number(k: int, order: int) -> float:
     return comb((order + 1) * k, k) / (order * k + 1)
 
 
-class FussCatalan:
+class FussCatalan(Law):
     """Fuss–Catalan law of order ``order`` = L >= 1 on [0, (L+1)^(L+1) / L^L]."""
 
     def __init__(self, order: int, grid: int = 20001) -> None:
         self.order = validate.integer("order", order, 1)
         s = self.order
+        self.a, self.b = 0.0, (s + 1) ** (s + 1) / s**s
         eps = 1e-12
         self._phi = np.linspace(eps, np.pi / (s + 1) - eps, validate.integer("grid", grid, 101))
         mass = self.pdf_phi(self._phi) * -self._dx_dphi(self._phi)
@@ -44,10 +47,6 @@ class FussCatalan:
 
     def __repr__(self) -> str:
         return f"FussCatalan(order={self.order})"
-
-    def support(self) -> tuple[float, float]:
-        s = self.order
-        return 0.0, (s + 1) ** (s + 1) / s**s
 
     def x_of_phi(self, phi: ArrayLike) -> np.ndarray:
         s, p = self.order, np.asarray(phi, dtype=float)
@@ -73,30 +72,16 @@ class FussCatalan:
             lo, hi = np.where(above, mid, lo), np.where(above, hi, mid)
         return 0.5 * (lo + hi)
 
-    def pdf(self, x: ArrayLike) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        a, b = self.support()
-        inside = (x > a) & (x < b)
-        out = np.zeros_like(x)
-        out[inside] = self.pdf_phi(self._phi_of_x(x[inside]))
-        return out
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        return self.pdf_phi(self._phi_of_x(x))
 
-    def cdf(self, x: ArrayLike) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
-        a, b = self.support()
-        out = np.where(x >= b, 1.0, 0.0)
-        inside = (x > a) & (x < b)
-        phi = self._phi_of_x(x[inside])
-        out[inside] = np.interp(phi, self._phi, self._cdf_phi)
-        return out
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        return np.interp(self._phi_of_x(x), self._phi, self._cdf_phi)
 
-    def ppf(self, q: ArrayLike) -> np.ndarray:
-        q = np.asarray(q, dtype=float)
-        phi = np.interp(q, self._cdf_phi[::-1], self._phi[::-1])
-        out = self.x_of_phi(phi)
-        out = np.where(q <= 0, 0.0, out)
-        return np.where(q >= 1, self.support()[1], out)
+    def _ppf(self, p: np.ndarray) -> np.ndarray:
+        out = self.x_of_phi(np.interp(p, self._cdf_phi[::-1], self._phi[::-1]))
+        return np.where(p <= 0, self.a, np.where(p >= 1, self.b, out))
 
-    def moment(self, k: int) -> float:
+    def _moment(self, k: int) -> float:
         """FC_L(k)."""
         return fuss_catalan_number(k, self.order)
