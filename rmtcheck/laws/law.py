@@ -103,6 +103,16 @@ class Law:
     def _moment(self, k: int) -> float:
         return self.expect(lambda x: x**k)
 
+    def _integrate(self, func, lo: float, hi: float) -> float:
+        """int_lo^hi func(x) pdf(x) dx, adaptive quadrature in theta, x = x(theta)."""
+        from scipy.integrate import quad
+
+        def integrand(theta: float) -> float:
+            x, dx = _theta_map(lo, hi, theta)
+            return float(func(x) * self.pdf(x)) * dx if lo < x < hi else 0.0
+
+        return quad(integrand, 0.0, np.pi, **_QUAD)[0]
+
     def _rvs(self, size: int | tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return self.ppf(rng.random(size))
 
@@ -234,10 +244,7 @@ class Law:
     def expect(self, func=None, lb: float | None = None, ub: float | None = None,
                conditional: bool = False) -> float:
         """E[func(X); lb <= X <= ub] (divided by P(lb <= X <= ub) when ``conditional``):
-        quadrature of func * pdf on each support interval in theta, x = x(theta) (edges
-        a + (b - a)(1 - cos theta)/2 remove square-root singularities), plus the atoms."""
-        from scipy.integrate import quad
-
+        ``_integrate`` of func * pdf on each support interval plus the atoms."""
         func = (lambda x: x * 0.0 + 1.0) if func is None else func
         lo_b = -np.inf if lb is None else validate.real("lb", lb)
         hi_b = np.inf if ub is None else validate.real("ub", ub)
@@ -245,16 +252,10 @@ class Law:
         mass_in = sum(mass for c, mass in self.atoms() if lo_b <= c <= hi_b)
         for lo, hi in self.intervals():
             lo, hi = max(lo, lo_b), min(hi, hi_b)
-            if lo >= hi:
-                continue
-
-            def integrand(theta: float, g=func, lo=lo, hi=hi) -> float:
-                x, dx = _theta_map(lo, hi, theta)
-                return float(g(x) * self.pdf(x)) * dx if lo < x < hi else 0.0
-
-            total += quad(integrand, 0.0, np.pi, **_QUAD)[0]
-            mass_in += float(self.cdf(hi) - self.cdf(lo)) + sum(
-                mass for c, mass in self.atoms() if c == lo)
+            if lo < hi:
+                total += self._integrate(func, lo, hi)
+                mass_in += float(self.cdf(hi) - self.cdf(lo)) + sum(
+                    mass for c, mass in self.atoms() if c == lo)
         return total / mass_in if conditional else total
 
     def entropy(self) -> float:
