@@ -18,12 +18,12 @@ Branch: for each x the root is tracked from z = x + 10 i s (s the spectral scale
 far-field guess is accurate) down to z = x + 1e-9 i |x| along a geometric path in Im z,
 Newton from the previous point with steps halved whenever they would leave the half plane of
 the physical branch, and a final Newton solve at Im z = 0. The support is cut at the images
-Z(w*) of the real critical points Z'(w*) = 0 (Silverstein & Choi 1995, Thm 4.1-4.2), each piece kept when
-the density at its midpoint is positive. On each support interval [l, u] the mass element
-g(theta) = f(x(theta)) dx/dtheta, x = l + (u - l) sin(theta/2)^(2q), is smooth (q = 1 removes
-square-root edges, q = k + 1 a hard edge at 0 where f ~ x^(-k/(k+1))), so a Chebyshev
-series in theta of growing degree gives the cdf and the
-integrals; the construction asserts that the total mass is 1.
+Z(w*) of the real critical points Z'(w*) = 0 (Silverstein & Choi 1995, Thm 4.1-4.2), each
+piece kept when the density at its midpoint is positive. On each support interval [l, u]
+the mass element g(theta) = f(x(theta)) dx/dtheta, x = l + (u - l) sin(theta/2)^(2q), is
+smooth (q = 1 removes square-root edges, q = k + 1 a hard edge at 0 where f ~ x^(-k/(k+1))),
+so a Chebyshev series in theta of growing degree gives the cdf and the integrals; the
+construction asserts that the total mass is 1.
 """
 
 from __future__ import annotations
