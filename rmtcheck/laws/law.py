@@ -263,7 +263,7 @@ class Law:
         limit of the entropy of ever narrower densities standing in for the atoms)."""
         if self.atoms():
             return -np.inf
-        return self.expect(lambda x: -float(self.logpdf(x)))
+        return self.expect(lambda x: -self.logpdf(x))
 
     def stieltjes(self, z: ArrayLike) -> np.ndarray:
         """s(z) = int dmu(l) / (l - z) for z off the support, by quadrature in theta."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rmtcheck.laws.free import DeformedMarchenkoPastur, MarchenkoPasturProduct
 from rmtcheck.laws.fuss_catalan import FussCatalan
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 
@@ -28,6 +29,7 @@ class Row:
     params: dict
     tol: dict = field(default_factory=dict)
     why: str = ""
+    scipy_checks: bool = True  # run scipy's common_tests on to_scipy() (integrates pdf pointwise)
 
     @property
     def id(self) -> str:
@@ -44,6 +46,9 @@ class Row:
 TABLE_WHY = ("cdf from a cumulative Simpson table on a 20001-point phi grid, linear "
              "interpolation in phi: derivative error O(grid step)")
 
+SOLVER_WHY = ("pdf solves an equation per call: scipy's generic quad integrals, one point at a "
+              "time, take minutes; its moments and mass are checked against quadrature here")
+
 LAWS = [
     Row(MarchenkoPastur, {"ratio": 0.5}),
     Row(MarchenkoPastur, {"ratio": 0.1, "var": 2.0}),
@@ -52,4 +57,10 @@ LAWS = [
     Row(MarchenkoPastur, {"ratio": 4.0, "var": 0.5}),
     Row(FussCatalan, {"order": 2}, tol={"derivative": 1e-4}, why=TABLE_WHY),
     Row(FussCatalan, {"order": 3}, tol={"derivative": 1e-4}, why=TABLE_WHY),
+    Row(DeformedMarchenkoPastur, {"ratio": 0.1, "population_eigenvalues": [1.0, 3.0]},
+        scipy_checks=False, why=SOLVER_WHY),
+    Row(DeformedMarchenkoPastur, {"ratio": 2.0, "population_eigenvalues": [1.0, 3.0]},
+        scipy_checks=False, why=SOLVER_WHY),
+    Row(MarchenkoPasturProduct, {"ratios": [0.5, 0.8]}, scipy_checks=False, why=SOLVER_WHY),
+    Row(MarchenkoPasturProduct, {"ratios": [1.0, 1.0]}, scipy_checks=False, why=SOLVER_WHY),
 ]
