@@ -35,6 +35,8 @@ def fuss_catalan_number(k: int, order: int) -> float:
 class FussCatalan(Law):
     """Fuss–Catalan law of order ``order`` = L >= 1 on [0, (L+1)^(L+1) / L^L]."""
 
+    domain = {"order": (1, 6)}  # search range for property tests
+
     def __init__(self, order: int, grid: int = 20001) -> None:
         self.order = validate.integer("order", order, 1)
         s = self.order

@@ -23,6 +23,8 @@ class MarchenkoPastur(Law):
     """Marchenko–Pastur law with ``ratio`` y = p/n > 0 and entry variance ``var`` sigma^2 > 0
     (kept as the attribute ``scale``)."""
 
+    domain = {"ratio": (0.05, 8.0), "var": (0.2, 5.0)}  # search ranges for property tests
+
     def __init__(self, ratio: float, var: float = 1.0) -> None:
         self.ratio = validate.positive("ratio", ratio)
         self.scale = validate.positive("var", var)
