@@ -266,21 +266,13 @@ class Law:
         return self.expect(lambda x: -self.logpdf(x))
 
     def stieltjes(self, z: ArrayLike) -> np.ndarray:
-        """s(z) = int dmu(l) / (l - z) for z off the support, by quadrature in theta."""
-        from scipy.integrate import quad
-
+        """s(z) = int dmu(l) / (l - z) for z off the support: ``expect`` of its real and
+        imaginary parts (atoms included)."""
         z = np.asarray(z, dtype=complex)
         out = np.zeros(z.shape, dtype=complex)
         for i, zi in enumerate(z.flat):
-            value = sum(mass / (c - zi) for c, mass in self.atoms())
-            for lo, hi in self.intervals():
-                def part(theta: float, lo=lo, hi=hi, zi=zi, f=np.real) -> float:
-                    x, dx = _theta_map(lo, hi, theta)
-                    return float(f(self.pdf(x) / (x - zi))) * dx
-
-                value += quad(part, 0.0, np.pi, **_QUAD)[0]
-                value += 1j * quad(lambda t, p=part: p(t, f=np.imag), 0.0, np.pi, **_QUAD)[0]
-            out.flat[i] = value
+            out.flat[i] = (self.expect(lambda x, zi=zi: np.real(1 / (x - zi)))
+                           + 1j * self.expect(lambda x, zi=zi: np.imag(1 / (x - zi))))
         return out[()]
 
     # -- sampling and interoperability -------------------------------------------------------

@@ -180,6 +180,19 @@ def check_broadcasting(law):
     np.testing.assert_array_equal(law.rvs(5, rng=7), law.rvs(5, random_state=7))
 
 
+def check_stieltjes(law):
+    """s(z) = int dmu / (l - z): the law's own (closed form or solver) against the base
+    class's quadrature, and the large-z expansion -1/z - m1/z^2 - m2/z^3."""
+    from rmtcheck.laws.law import Law
+
+    lo, hi = ends(law)
+    z = np.array([0.5 * (lo + hi) + 0.3j * (hi - lo), hi + 0.5 + 0.1j])
+    np.testing.assert_allclose(law.stieltjes(z), Law.stieltjes(law, z), rtol=1e-8)
+    big = 1e3j * (1 + abs(hi))
+    series = -1 / big - law.moment(1) / big**2 - law.moment(2) / big**3
+    assert abs(law.stieltjes(big) - series) < 1e-9 * abs(series)
+
+
 def check_entropy(law):
     h = law.entropy()
     if law.atoms():
@@ -219,6 +232,7 @@ def test_law_conforms(row):
     check_nan_and_integers(law)
     check_broadcasting(law)
     check_entropy(law)
+    check_stieltjes(law)
 
 
 @pytest.mark.parametrize("row", LAWS, ids=lambda row: row.id)
