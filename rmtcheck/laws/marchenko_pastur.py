@@ -5,7 +5,8 @@ Density on [a, b], a, b = sigma^2 (1 -+ sqrt(y))^2:
     f(x) = sqrt((b - x)(x - a)) / (2 pi sigma^2 y x),
 plus a point mass 1 - 1/y at 0 when y > 1. Moments are Narayana polynomials:
     E x^k = sigma^{2k} sum_{r=0}^{k-1} y^r / (r + 1) C(k, r) C(k - 1, r).
-The interface follows scipy.stats (pdf, cdf, sf, ppf, rvs, moment, mean, var, support).
+sigma^2 scales the law (MP(y, sigma^2) is sigma^2 times MP(y, 1)), so it is stored as ``scale``;
+``var()`` is the law's variance, sigma^4 y. The interface is :class:`~.law.Law`'s.
 """
 
 from __future__ import annotations
@@ -13,37 +14,34 @@ from __future__ import annotations
 from math import comb
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from .. import validate
-from ..rng import as_generator
+from .law import Law
 
 
-class MarchenkoPastur:
-    """Marchenko–Pastur law with ``ratio`` y = p/n > 0 and entry variance ``var`` sigma^2 > 0."""
+class MarchenkoPastur(Law):
+    """Marchenko–Pastur law with ``ratio`` y = p/n > 0 and entry variance ``var`` sigma^2 > 0
+    (kept as the attribute ``scale``)."""
+
+    domain = {"ratio": (0.05, 8.0), "var": (0.2, 5.0)}  # search ranges for property tests
 
     def __init__(self, ratio: float, var: float = 1.0) -> None:
         self.ratio = validate.positive("ratio", ratio)
-        self.var = validate.positive("var", var)
+        self.scale = validate.positive("var", var)
         root = np.sqrt(self.ratio)
-        self.a = self.var * (1.0 - root) ** 2
-        self.b = self.var * (1.0 + root) ** 2
+        self.a = self.scale * (1.0 - root) ** 2
+        self.b = self.scale * (1.0 + root) ** 2
         self.atom = max(0.0, 1.0 - 1.0 / self.ratio)
 
     def __repr__(self) -> str:
-        return f"MarchenkoPastur(ratio={self.ratio:g}, var={self.var:g})"
+        return f"MarchenkoPastur(ratio={self.ratio:g}, var={self.scale:g})"
 
-    def support(self) -> tuple[float, float]:
-        """Edges (a, b) of the continuous part (the atom at 0 is extra when y > 1)."""
-        return self.a, self.b
+    def atoms(self) -> list[tuple[float, float]]:
+        """The mass 1 - 1/y at 0 when y > 1."""
+        return [(0.0, self.atom)] if self.atom > 0 else []
 
-    def pdf(self, x: ArrayLike) -> np.ndarray:
-        """Density of the continuous part (the atom at 0 is not included)."""
-        x = np.asarray(x, dtype=float)
-        inside = (x > self.a) & (x < self.b)
-        xs = np.where(inside, x, 0.5 * (self.a + self.b))
-        value = np.sqrt((self.b - xs) * (xs - self.a)) / (2 * np.pi * self.var * self.ratio * xs)
-        return np.where(inside, value, 0.0)
+    def _pdf(self, x: np.ndarray) -> np.ndarray:
+        return np.sqrt((self.b - x) * (x - self.a)) / (2 * np.pi * self.scale * self.ratio * x)
 
     def _antiderivative(self, u: np.ndarray) -> np.ndarray:
         """G(u) with G' = sqrt((b-u)(u-a))/u for unit variance, u in [a, b]:
@@ -59,55 +57,27 @@ class MarchenkoPastur:
             return g
         return g - c * np.arctan2((a + b) * u - 2 * a * b, 2 * c * root)
 
-    def cdf(self, x: ArrayLike) -> np.ndarray:
-        """Closed-form CDF, F(x) = atom 1[x >= 0] + (G(x/sigma^2) - G(a/sigma^2)) / (2 pi y)."""
-        x = np.asarray(x, dtype=float)
-        a1 = self.a / self.var
-        u = np.clip(x / self.var, max(a1, 1e-300), self.b / self.var)
-        cont = self._antiderivative(u) - self._antiderivative(np.asarray(max(a1, 1e-300)))
-        cont = np.clip(cont / (2 * np.pi * self.ratio), 0.0, min(1.0, 1.0 / self.ratio))
-        cont = np.where(x >= self.b, min(1.0, 1.0 / self.ratio), np.where(x <= self.a, 0.0, cont))
-        return np.where(x >= 0, self.atom, 0.0) + cont
+    def _cdf(self, x: np.ndarray) -> np.ndarray:
+        """Continuous part (G(x/sigma^2) - G(a/sigma^2)) / (2 pi y)."""
+        a1 = max(self.a / self.scale, 1e-300)
+        u = np.clip(x / self.scale, a1, self.b / self.scale)
+        cont = (self._antiderivative(u) - self._antiderivative(np.asarray(a1))) / (
+            2 * np.pi * self.ratio)
+        return np.clip(cont, 0.0, self.continuous_mass())
 
-    def sf(self, x: ArrayLike) -> np.ndarray:
-        return 1.0 - self.cdf(x)
-
-    def ppf(self, q: ArrayLike) -> np.ndarray:
-        """Quantile function: 0 on the atom, else vectorised bisection of the closed-form CDF."""
-        q = np.asarray(q, dtype=float)
-        if np.any(~np.isfinite(q)) or np.any((q < 0) | (q > 1)):
-            validate.probability("q", float(q[~((q >= 0) & (q <= 1))].flat[0]))
-        lo = np.full(q.shape, self.a)
-        hi = np.full(q.shape, self.b)
-        for _ in range(64):
-            mid = 0.5 * (lo + hi)
-            below = self.cdf(mid) < q
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
-        return np.where(q <= self.atom, 0.0, 0.5 * (lo + hi))
-
-    def rvs(self, size: int | tuple[int, ...] = 1, random_state=None) -> np.ndarray:
-        """I.i.d. draws from the law by inversion (not eigenvalues of a random matrix)."""
-        return self.ppf(as_generator(random_state).random(size))
-
-    def moment(self, k: int) -> float:
-        """k-th moment via the Narayana polynomial (includes the atom; E x^0 = 1)."""
-        k = validate.integer("k", k, 0)
-        if k == 0:
-            return 1.0
+    def _moment(self, k: int) -> float:
+        """Narayana polynomial sigma^{2k} sum_r y^r / (r + 1) C(k, r) C(k - 1, r)."""
         y = self.ratio
         total = sum(y**r / (r + 1) * comb(k, r) * comb(k - 1, r) for r in range(k))
-        return float(self.var**k * total)
+        return float(self.scale**k * total)
 
-    def mean(self) -> float:
-        return self.moment(1)
-
-    def var_(self) -> float:
-        """Variance of the law (named ``var_`` because ``var`` is the entry variance)."""
-        return self.moment(2) - self.moment(1) ** 2
-
-    def stats(self) -> tuple[float, float]:
-        return self.mean(), self.var_()
+    def stieltjes(self, z) -> np.ndarray:
+        """s(z) = (sigma^2 (1 - y) - z + sqrt(z - a) sqrt(z - b)) / (2 sigma^2 y z), Im z > 0
+        (Bai & Silverstein 2010, eq. 3.1.1, atom included)."""
+        z = np.asarray(z, dtype=complex)
+        s2, y = self.scale, self.ratio
+        root = np.sqrt(z - self.a) * np.sqrt(z - self.b)
+        return ((s2 * (1 - y) - z + root) / (2 * s2 * y * z))[()]
 
 
 def marchenko_pastur(ratio: float, var: float = 1.0) -> MarchenkoPastur:

@@ -1,0 +1,66 @@
+"""The laws every conformance check runs over: one row per (law factory, parameters), as in
+scipy's ``scipy/stats/_distr_params.py``. A new law gets the whole battery of
+``test_law_battery.py`` by adding a row here; ``tol`` loosens a named check for laws whose
+cdf or pdf is tabulated rather than closed-form (say why in ``why``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rmtcheck.laws.free import DeformedMarchenkoPastur, MarchenkoPasturProduct
+from rmtcheck.laws.fuss_catalan import FussCatalan
+from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
+
+# Default tolerances of the checks (closed-form cdf and pdf, float64).
+TOLERANCES = {
+    "roundtrip": 1e-10,   # |cdf(ppf(q)) - q|, |sf(isf(q)) - q|
+    "derivative": 1e-6,   # relative: pdf vs central difference of the cdf
+    "mass": 1e-9,         # |continuous mass + atoms - 1|
+    "moment": 1e-8,       # relative: moment(k) vs expect(x^k)
+    "stieltjes_sum": 2e-6,  # relative: moment(k) vs a Riemann-Stieltjes sum of the cdf
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    factory: Any
+    params: dict
+    tol: dict = field(default_factory=dict)
+    why: str = ""
+    scipy_checks: bool = True  # run scipy's common_tests on to_scipy() (integrates pdf pointwise)
+
+    @property
+    def id(self) -> str:
+        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return f"{self.factory.__name__}({args})"
+
+    def law(self):
+        return self.factory(**self.params)
+
+    def tolerance(self, check: str) -> float:
+        return self.tol.get(check, TOLERANCES[check])
+
+
+TABLE_WHY = ("cdf from a cumulative Simpson table on a 20001-point phi grid, linear "
+             "interpolation in phi: derivative error O(grid step)")
+
+SOLVER_WHY = ("pdf solves an equation per call: scipy's generic quad integrals, one point at a "
+              "time, take minutes; its moments and mass are checked against quadrature here")
+
+LAWS = [
+    Row(MarchenkoPastur, {"ratio": 0.5}),
+    Row(MarchenkoPastur, {"ratio": 0.1, "var": 2.0}),
+    Row(MarchenkoPastur, {"ratio": 1.0}),  # hard edge at 0
+    Row(MarchenkoPastur, {"ratio": 2.5}),  # atom 0.6 at 0
+    Row(MarchenkoPastur, {"ratio": 4.0, "var": 0.5}),
+    Row(FussCatalan, {"order": 2}, tol={"derivative": 1e-4}, why=TABLE_WHY),
+    Row(FussCatalan, {"order": 3}, tol={"derivative": 1e-4}, why=TABLE_WHY),
+    Row(DeformedMarchenkoPastur, {"ratio": 0.1, "population_eigenvalues": [1.0, 3.0]},
+        scipy_checks=False, why=SOLVER_WHY),
+    Row(DeformedMarchenkoPastur, {"ratio": 2.0, "population_eigenvalues": [1.0, 3.0]},
+        scipy_checks=False, why=SOLVER_WHY),
+    Row(MarchenkoPasturProduct, {"ratios": [0.5, 0.8]}, scipy_checks=False, why=SOLVER_WHY),
+    Row(MarchenkoPasturProduct, {"ratios": [1.0, 1.0]}, scipy_checks=False, why=SOLVER_WHY),
+]
