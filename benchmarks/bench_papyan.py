@@ -15,9 +15,9 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_papyan.py``.
 from __future__ import annotations
 
 import numpy as np
-import rmtcheck.theory.papyan2020.fim as fim
 from timing import best_of  # same folder: shared timing helpers
 
+import rmtcheck.theory.papyan2020.fim as fim
 from rmtcheck.ensembles.ccm import softmax_probs
 
 

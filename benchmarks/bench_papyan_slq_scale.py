@@ -30,8 +30,8 @@ import time
 import tracemalloc
 
 import numpy as np
-import rmtcheck.theory.papyan2020.fim as fim
 
+import rmtcheck.theory.papyan2020.fim as fim
 from rmtcheck.spectra.deflated_slq import complement_mass_se, deflated_slq
 from rmtcheck.spectra.slq import level_masses, probe_mass_se, slq_density
 

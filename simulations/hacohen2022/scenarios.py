@@ -11,12 +11,12 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from rmtcheck.theory.hacohen2022.moments import column_rates
 from scipy.stats import pearsonr, spearmanr
 
 from rmtcheck import validate
 from rmtcheck.ensembles.products import def4_layers, glorot_uniform
 from rmtcheck.progress import track
+from rmtcheck.theory.hacohen2022.moments import column_rates
 from rmtcheck.training.deep_linear import principal_coordinates, train_dln
 
 # --- PC-bias ---------------------------------------------------------------------------------

@@ -16,11 +16,11 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+
 import rmtcheck.theory.kopitkov2019.metrics as met
+from rmtcheck.ensembles.fc_net import predict
 from rmtcheck.theory.kopitkov2019.alignment import AlignmentRun, alignment_run, run_summary
 from rmtcheck.theory.kopitkov2019.targets import image_target, uniform_points
-
-from rmtcheck.ensembles.fc_net import predict
 
 INDICES = (1, 2, 5, 10, 20, 50, 100)
 

@@ -19,12 +19,12 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy.stats import spearmanr
+
 import rmtcheck.theory.papyan2020.decomposition as dec
 import rmtcheck.theory.papyan2020.fim as fim
 import rmtcheck.theory.papyan2020.knockout as ko
 import rmtcheck.theory.papyan2020.mlp as mlp
-from scipy.stats import spearmanr
-
 from rmtcheck.ensembles.ccm import ccm_sample, fit_mlr, softmax_probs
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
-from rmtcheck.theory.wang2023.training import EARLY_STATISTICS, early_phase_changes
 
 from rmtcheck import validate
 from rmtcheck.checker.fit import fit_exponent
 from rmtcheck.ensembles.two_layer import TwoLayerProblem, sample_problem
 from rmtcheck.laws.two_layer_kernels import lazy_predict
 from rmtcheck.progress import track
+from rmtcheck.theory.wang2023.training import EARLY_STATISTICS, early_phase_changes
 from rmtcheck.training import metrics, snapshots
 from rmtcheck.training.two_layer import LOSSES, train
 

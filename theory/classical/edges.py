@@ -15,6 +15,7 @@ from rmtcheck.ensembles.matrices import random_matrix
 from rmtcheck.laws.semicircle import Semicircle
 from rmtcheck.laws.tracy_widom import TracyWidom
 from rmtcheck.spectra.edge import wigner_edge, wishart_edge
+
 from .claims import samples_for
 
 

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.wang2023.claims import hermite_constants, hermite_constants_mpmath
 
 from rmtcheck.errors import InputError
 from rmtcheck.laws.activations import (
@@ -18,6 +17,7 @@ from rmtcheck.laws.activations import (
     get_activation,
     hermite_polynomial,
 )
+from rmtcheck.theory.wang2023.claims import hermite_constants, hermite_constants_mpmath
 
 SMOOTH = ("tanh", "softplus", "sigmoid")
 

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.wang2023.claims import ck_law, ck_spectrum, mp_law_w, w_spectrum
 
 from rmtcheck.checker.cards import get_card
 from rmtcheck.checker.expr import evaluate
@@ -24,6 +23,7 @@ from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 from rmtcheck.spectra.compare import ks_statistic
 from rmtcheck.spectra.dense import psd_eigvalsh
 from rmtcheck.spectra.tails import hill_alpha
+from rmtcheck.theory.wang2023.claims import ck_law, ck_spectrum, mp_law_w, w_spectrum
 
 GRID = np.linspace(0.0, 12.0, 400)
 

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.wang2023.claims import _fd_jacobian, ntk_formula_residual
 
 from rmtcheck.ensembles.two_layer import make_teacher, sample_problem, second_layer
 from rmtcheck.errors import InputError
@@ -19,6 +18,7 @@ from rmtcheck.laws.two_layer_kernels import (
     tangent_kernel,
     tangent_kernel_first_layer,
 )
+from rmtcheck.theory.wang2023.claims import _fd_jacobian, ntk_formula_residual
 
 
 def _problem(seed=0, d=7, n=9, h=5, **kw):

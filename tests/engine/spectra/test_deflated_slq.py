@@ -7,11 +7,11 @@ import tracemalloc
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.fim as fim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.sparse.linalg import LinearOperator
 
+import rmtcheck.theory.papyan2020.fim as fim
 from rmtcheck.errors import InputError
 from rmtcheck.spectra.deflated_slq import complement_mass_se, deflated_slq
 from rmtcheck.spectra.lanczos_subspace import project_out, subspace_iteration

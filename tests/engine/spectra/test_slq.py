@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.papyan2020.lanczos import known_spectrum, reference_law, spectral_operator
 from scipy.sparse.linalg import LinearOperator
 
 from rmtcheck.errors import InputError
@@ -21,6 +20,7 @@ from rmtcheck.spectra.slq import (
     sigma_rule,
     slq_density,
 )
+from rmtcheck.theory.papyan2020.lanczos import known_spectrum, reference_law, spectral_operator
 
 
 def diag_op(lam: np.ndarray) -> LinearOperator:

@@ -3,6 +3,8 @@ and quick runs of the three hacohen2022 scenarios."""
 
 import numpy as np
 import pytest
+
+from rmtcheck.checker.scenarios import simulate
 from rmtcheck.simulations.hacohen2022.scenarios import (
     PHI,
     critical_frequency,
@@ -10,8 +12,6 @@ from rmtcheck.simulations.hacohen2022.scenarios import (
     frequencies,
     frequency_dataset,
 )
-
-from rmtcheck.checker.scenarios import simulate
 
 
 def test_frequency_dataset_matches_spec():

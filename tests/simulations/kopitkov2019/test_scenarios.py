@@ -5,6 +5,8 @@ import json
 
 import numpy as np
 import pytest
+
+from rmtcheck.checker.scenarios import simulate
 from rmtcheck.theory.kopitkov2019.alignment import alignment_run
 from rmtcheck.theory.kopitkov2019.targets import (
     image_target,
@@ -12,8 +14,6 @@ from rmtcheck.theory.kopitkov2019.targets import (
     smooth_target,
     uniform_points,
 )
-
-from rmtcheck.checker.scenarios import simulate
 
 
 def test_portrait_ships_with_matplotlib_and_is_grey():

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import rmtcheck as rc
-from rmtcheck.theory.classical.claims import samples_for
-from rmtcheck.theory.classical.edges import wishart_edge_statistics
 from rmtcheck.laws.semicircle import Semicircle
 from rmtcheck.laws.tracy_widom import TracyWidom
+from rmtcheck.theory.classical.claims import samples_for
+from rmtcheck.theory.classical.edges import wishart_edge_statistics
 
 CARDS = ["RMT-TW-WISHART", "RMT-TW-GOE", "RMT-BBP", "RMT-SEMICIRCLE-UNIVERSALITY"]
 

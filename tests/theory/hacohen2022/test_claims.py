@@ -6,11 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
-import rmtcheck.theory.hacohen2022.claims as h
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rmtcheck as rc
+import rmtcheck.theory.hacohen2022.claims as h
 
 DLN_IDS = sorted(c for c in rc.load_catalogue() if c.startswith("DLN-"))
 
@@ -109,9 +109,8 @@ def test_fuss_catalan_card_rejects_wrong_depth():
 def test_b3_rejects_wrong_rates():
     """Negative control: the closed form with lambda_j built for depth L - 1 instead of L is
     far from GD at a large width, where the right one is within a few percent."""
-    from rmtcheck.theory.hacohen2022.moments import closed_form_columns  # noqa: PLC0415
-
     from rmtcheck.ensembles.products import def4_layers  # noqa: PLC0415
+    from rmtcheck.theory.hacohen2022.moments import closed_form_columns  # noqa: PLC0415
     from rmtcheck.training.deep_linear import train_dln  # noqa: PLC0415
 
     rng = np.random.default_rng(4)

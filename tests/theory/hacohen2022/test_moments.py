@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
-import rmtcheck.theory.hacohen2022.moments as dl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.integrate import quad
 
+import rmtcheck.theory.hacohen2022.moments as dl
 from rmtcheck.ensembles.products import def4_layers, draw_layers, end_to_end
 from rmtcheck.errors import InputError
 from rmtcheck.laws.fuss_catalan import FussCatalan, fuss_catalan_number

@@ -6,11 +6,11 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import rmtcheck.theory.kopitkov2019.claims as k
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rmtcheck as rc
+import rmtcheck.theory.kopitkov2019.claims as k
 from rmtcheck.testing import params_strategy
 
 NTK = [cid for cid, card in rc.load_catalogue().items()

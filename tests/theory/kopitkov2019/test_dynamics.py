@@ -4,12 +4,12 @@ relation, checked against direct iteration over random PSD Gramians, singular on
 import mpmath
 import numpy as np
 import pytest
-import rmtcheck.theory.kopitkov2019.dynamics as gd
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.kopitkov2019.claims import psd_problem
 
+import rmtcheck.theory.kopitkov2019.dynamics as gd
 from rmtcheck.errors import InputError
+from rmtcheck.theory.kopitkov2019.claims import psd_problem
 
 
 def rel(a, b):

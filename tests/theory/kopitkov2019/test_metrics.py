@@ -2,12 +2,12 @@
 
 import numpy as np
 import pytest
-import rmtcheck.theory.kopitkov2019.metrics as met
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rmtcheck.theory.kopitkov2019.dynamics import eig_desc
 
+import rmtcheck.theory.kopitkov2019.metrics as met
 from rmtcheck.errors import InputError
+from rmtcheck.theory.kopitkov2019.dynamics import eig_desc
 
 
 def random_psd(seed, n, rank=None):

@@ -7,9 +7,9 @@ import dataclasses
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.fim as fim
 
 import rmtcheck as rc
+import rmtcheck.theory.papyan2020.fim as fim
 
 CARDS = sorted(k for k, card in rc.load_catalogue().items()
                if card.text and card.text.name == "papyan2020")

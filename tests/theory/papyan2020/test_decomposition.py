@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import rmtcheck.theory.papyan2020.decomposition as dec
 import rmtcheck.theory.papyan2020.fim as fim
 import rmtcheck.theory.papyan2020.knockout as ko
 import rmtcheck.theory.papyan2020.mlp as mlp
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from rmtcheck.ensembles import ccm
 from rmtcheck.errors import InputError
 from rmtcheck.spectra.interlacing import cauchy_interlacing_margin, rank_r_psd_interlacing_margin

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.fim as fim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import rmtcheck.theory.papyan2020.fim as fim
 from rmtcheck.ensembles import ccm
 from rmtcheck.errors import InputError
 

@@ -7,10 +7,10 @@ import dataclasses
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.fim as fim
-import rmtcheck.theory.papyan2020.lanczos as lz
 
 import rmtcheck as rc
+import rmtcheck.theory.papyan2020.fim as fim
+import rmtcheck.theory.papyan2020.lanczos as lz
 from rmtcheck.spectra.lanczos import fast_lanczos
 from rmtcheck.spectra.lanczos_subspace import subspace_iteration
 from rmtcheck.spectra.slq import log_spectrum_density, slq_density

@@ -8,12 +8,12 @@ import dataclasses
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.decomposition as dec
-import rmtcheck.theory.papyan2020.fim as fim
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rmtcheck as rc
+import rmtcheck.theory.papyan2020.decomposition as dec
+import rmtcheck.theory.papyan2020.fim as fim
 from rmtcheck.cli.main import main as cli
 from rmtcheck.ensembles import ccm
 from rmtcheck.errors import InputError

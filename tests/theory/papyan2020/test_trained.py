@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import rmtcheck.theory.papyan2020.decomposition as dec
-import rmtcheck.theory.papyan2020.mlp as mlp
 
 import rmtcheck as rc
+import rmtcheck.theory.papyan2020.decomposition as dec
+import rmtcheck.theory.papyan2020.mlp as mlp
 from rmtcheck.ensembles import ccm
 from rmtcheck.errors import InputError
 

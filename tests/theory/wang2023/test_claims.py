@@ -8,14 +8,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
-from rmtcheck.theory.wang2023.claims import (
-    _fd_jacobian,
-    cauchy_ck_tails,
-    dims,
-    eq11_margin,
-    mp_law_w,
-    teacher_moments_mc,
-)
 
 import rmtcheck as rc
 from rmtcheck.checker.expr import evaluate
@@ -25,6 +17,14 @@ from rmtcheck.laws.activations import get_activation
 from rmtcheck.laws.two_layer_kernels import ck_kernel, tangent_kernel
 from rmtcheck.spectra.dense import psd_eigvalsh
 from rmtcheck.testing.strategies import params_strategy
+from rmtcheck.theory.wang2023.claims import (
+    _fd_jacobian,
+    cauchy_ck_tails,
+    dims,
+    eq11_margin,
+    mp_law_w,
+    teacher_moments_mc,
+)
 
 IDS = ["WANG-DEF-ACT-NORM", "WANG-DEF-HERMITE", "WANG-DEF-MP", "WANG-DEF-CK", "WANG-DEF-NTK",
        "WANG-DEF-LAZY", "WANG-DEF-NET2", "WANG-DEF-TEACHER-MI", "WANG-DEF-TEACHER-MIX",

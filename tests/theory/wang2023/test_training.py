@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-import rmtcheck.theory.wang2023.training as claims
 from hypothesis import given, settings
 
 import rmtcheck as rc
+import rmtcheck.theory.wang2023.training as claims
 from rmtcheck.checker import Verdict, kinds, run_settings
 from rmtcheck.checker.expr import evaluate
 from rmtcheck.errors import InputError

@@ -1,6 +1,7 @@
 """Empirical side of the deliberately wrong test card."""
 
 import numpy as np
+
 from rmtcheck.theory.classical.claims import symmetric_matrix
 
 
