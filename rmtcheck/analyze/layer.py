@@ -30,6 +30,7 @@ class LayerResult:
     eigenvalues: np.ndarray
     bulk: BulkFit
     tail: PowerLawFit | None
+    kappa4: float
     spectral_class: str
     max_rank: int
 
@@ -44,6 +45,7 @@ class LayerResult:
             "var": b.var,
             "edge": b.edge,
             "tw_threshold": b.threshold,
+            "kappa4": self.kappa4,
             "ks": b.ks,
             "w1": b.w1,
             "lambda_max": float(self.eigenvalues[-1]),
@@ -61,6 +63,19 @@ class LayerResult:
             "spectral_class": self.spectral_class,
             "note": self.note,
         }
+
+
+KAPPA4_RANGE = (-2.0, 6.0)
+
+
+def entry_kurtosis(matrix: np.ndarray) -> float:
+    """Excess kurtosis of the centred entries, clipped to [-2, 6]: -2 is its least possible
+    value; beyond 6 (Student t with 5 degrees of freedom) the fourth moment is too large for a
+    first-order edge correction to mean anything, and the tail is left to the spike count."""
+    x = matrix - matrix.mean()
+    m2 = float(np.mean(x * x))
+    k4 = float(np.mean((x * x) ** 2)) / m2**2 - 3.0 if m2 > 0 else 0.0
+    return float(np.clip(k4, *KAPPA4_RANGE))
 
 
 def gram_eigenvalues(matrix: np.ndarray) -> tuple[np.ndarray, int]:
@@ -84,7 +99,8 @@ def analyze_layer(
     """Analyse one layer (see the module docstring); ``bootstrap`` > 0 adds the CSN
     goodness-of-fit p-value of the tail (slow: that many refits)."""
     eigs, n = gram_eigenvalues(layer.matrix)
-    bulk = fit_bulk(eigs, n, level=level, fit_ratio=fit_ratio)
+    kappa4 = entry_kurtosis(layer.matrix)
+    bulk = fit_bulk(eigs, n, level=level, fit_ratio=fit_ratio, kappa4=kappa4)
     tail = None
     if np.count_nonzero(eigs > 0) >= min_tail:
         tail = fit_power_law(eigs, min_tail=min_tail, bootstrap=bootstrap, rng=rng)
@@ -97,6 +113,7 @@ def analyze_layer(
         eigenvalues=eigs,
         bulk=bulk,
         tail=tail,
+        kappa4=kappa4,
         spectral_class=classify_spectrum(p, bulk.n_spikes, rank),
         max_rank=rank,
     )

@@ -104,7 +104,8 @@ def as_matrix(name: str, tensor: Any) -> Layer | Skipped:
         arr = arr.reshape(shape[0], -1)
         note = f"kernel {'x'.join(map(str, shape))} reshaped to {arr.shape[0]} x {arr.shape[1]}"
     if min(arr.shape) < 2:
-        return Skipped(name, f"shape {arr.shape[0]} x {arr.shape[1]} has fewer than 2 rows or columns")
+        rows, cols = arr.shape
+        return Skipped(name, f"shape {rows} x {cols} has fewer than 2 rows or columns")
     matrix = np.asarray(arr, dtype=np.float64)
     if not np.all(np.isfinite(matrix)):
         bad = int(np.size(matrix) - np.count_nonzero(np.isfinite(matrix)))

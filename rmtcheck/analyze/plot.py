@@ -69,7 +69,8 @@ def plot_layer(result: LayerResult, path: str | Path, level: float) -> Path:
     try:
         fig.savefig(path, dpi=100)
     except OSError as exc:
-        raise InputError("--plot", f"cannot write {path}: {exc.strerror}", "a writable directory") from None
+        raise InputError("--plot", f"cannot write {path}: {exc.strerror}",
+                         "a writable directory") from None
     finally:
         plt.close(fig)
     return path

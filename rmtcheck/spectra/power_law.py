@@ -63,17 +63,19 @@ def _scan(x: np.ndarray, candidates: np.ndarray, log_xmin: np.ndarray
     for start in range(0, candidates.size, _BLOCK):
         idx = candidates[start:start + _BLOCK]
         a = alphas[start:start + _BLOCK, None]
+        cut = log_xmin[start:start + _BLOCK, None]
         k = j[None, :] - idx[:, None]  # rank inside the tail, < 0 below x_min
         inside = k >= 0
         with np.errstate(over="ignore", invalid="ignore"):
-            fitted = 1.0 - np.exp((1.0 - a) * (logx[None, :] - log_xmin[start:start + _BLOCK, None]))
+            fitted = 1.0 - np.exp((1.0 - a) * (logx[None, :] - cut))
         n = (N - idx)[:, None]
         gap = np.maximum((k + 1) / n - fitted, fitted - k / n)
         ks[start:start + _BLOCK] = np.max(np.where(inside, gap, -np.inf), axis=1)
     return alphas, ks
 
 
-def _fit_sorted(x: np.ndarray, min_tail: int, xmin: float | None) -> tuple[float, float, int, float]:
+def _fit_sorted(x: np.ndarray, min_tail: int, xmin: float | None
+                ) -> tuple[float, float, int, float]:
     if xmin is not None:
         xmin = validate.positive("xmin", xmin)
         i = int(np.searchsorted(x, xmin, side="left"))

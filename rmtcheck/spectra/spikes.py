@@ -15,6 +15,17 @@ model X = Z + sqrt(n) sum_i theta_i u_i v_i^T of :mod:`rmtcheck.laws.bbp`:
   (a fixed point, reached in a few iterations). Outliers thus never drag the fit, and a
   spike's own noise energy stays in the bulk (Kritchman & Nadler 2008, Sec. 3.1, did the
   same for the multiplicative spiked covariance model);
+- entries with excess kurtosis kappa_4 = E x^4 / sigma^4 - 3 move the edge at finite size: the
+  kappa_4 term of the mean of linear spectral statistics (Pan & Zhou 2008, Thm 1.4, with
+  T = I), -kappa_4 / (2 pi i) oint f(z) y m^3 (1 + m)^{-3} / (1 - y m^2 (1 + m)^{-2}) dz with m
+  the companion Stieltjes transform, behaves near the edge b like the MP density shifted by
+
+      delta = kappa_4 sigma^2 sqrt(y) (1 + sqrt y)^2 / p = kappa_4 sigma^2 (1 + sqrt y)^2 / sqrt(p n)
+
+  (the ratio of that term to -p dm_S/dz as z -> b; derived for this module). It is -0.0206 for
+  Rademacher entries at 200 x 400, where simulation gives -0.021 for the mean shift of l_1
+  against Gaussian entries, i.e. -0.5 Tracy–Widom units: without it the test is conservative
+  for Rademacher weights. The centring is mu + delta;
 - ``fit_ratio=True`` also fits y from the first two moments of the bulk eigenvalues
   (E l = sigma^2, E l^2 = sigma^4 (1 + y); Bai & Silverstein 2010, Sec. 3.1) for layers
   whose bulk looks like a narrower Marchenko–Pastur law than the shape says.
@@ -23,6 +34,7 @@ model X = Z + sqrt(n) sum_i theta_i u_i v_i^T of :mod:`rmtcheck.laws.bbp`:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -71,6 +83,12 @@ class BulkFit:
         return MarchenkoPastur(self.ratio, self.var)
 
 
+def kurtosis_edge_shift(p: int, n: int, kappa4: float, var: float = 1.0) -> float:
+    """delta = kappa_4 sigma^2 (1 + sqrt(p/n))^2 / sqrt(p n): the finite-size shift of the largest
+    eigenvalue of X X^T / n for entries of excess kurtosis kappa_4 (see the module docstring)."""
+    return float(kappa4 * var * (1.0 + np.sqrt(p / n)) ** 2 / np.sqrt(p * n))
+
+
 def _variance(eigs: np.ndarray, k: int, ratio: float, var: float) -> float:
     """sigma^2 = (tr S - sum_{i<k} theta_i^2) / p at its fixed point, started from ``var``."""
     total = float(eigs.sum())
@@ -85,6 +103,13 @@ def _variance(eigs: np.ndarray, k: int, ratio: float, var: float) -> float:
     return var
 
 
+@lru_cache(maxsize=16)
+def _tw1_quantile(q: float) -> float:
+    from ..laws.tracy_widom import TracyWidom  # noqa: PLC0415
+
+    return float(TracyWidom(beta=1).ppf(q))
+
+
 def _moment_ratio(bulk: np.ndarray, p: int) -> float:
     m1, m2 = float(bulk.mean()), float(np.mean(bulk**2))
     return float(np.clip(m2 / m1**2 - 1.0, 1.0 / p, 1.0))
@@ -97,15 +122,18 @@ def fit_bulk(
     level: float = 0.01,
     fit_ratio: bool = False,
     max_spikes: int | None = None,
+    kappa4: float = 0.0,
 ) -> BulkFit:
     """Fit sigma^2 (and y if ``fit_ratio``) and find the spikes of the p eigenvalues of
-    S = X X^T / n, p <= n. ``max_spikes`` bounds the step-down test (default p // 2)."""
+    S = X X^T / n, p <= n. ``max_spikes`` bounds the step-down test (default p // 2);
+    ``kappa4`` is the excess kurtosis of the entries (0 for Gaussian, -2 for +-1)."""
     from ..laws.tracy_widom import TracyWidom  # noqa: PLC0415
 
     eigs = np.sort(np.asarray(eigenvalues, dtype=float).ravel())[::-1]
     p = eigs.size
     n = validate.integer("n", n, 1)
     level = validate.real("level", level, 0.0, 1.0, open_lo=True, open_hi=True)
+    kappa4 = validate.real("kappa4", kappa4, -2.0)
     if p < 2 or p > n:
         raise InputError("eigenvalues", f"{p} values for n = {n}", "2 <= p <= n")
     if not np.all(np.isfinite(eigs)):
@@ -118,10 +146,12 @@ def fit_bulk(
     spikes: list[Spike] = []
     while True:
         if fit_ratio:
-            ratio = _moment_ratio(eigs[k:] / 1.0, p)
+            ratio = _moment_ratio(eigs[k:], p)
         var = _variance(eigs, k, ratio, var)
         p_eff = max(1, round(ratio * n)) - k if fit_ratio else p - k
-        mu, sigma = wishart_edge(max(p_eff, 1), n, var=var, beta=1)
+        p_k = max(p_eff, 1)
+        mu, sigma = wishart_edge(p_k, n, var=var, beta=1)
+        mu += kurtosis_edge_shift(p_k, n, kappa4, var)
         p_value = float(tw.sf((eigs[k] - mu) / sigma))
         if p_value >= level or k >= limit:
             break
@@ -138,12 +168,12 @@ def fit_bulk(
         ratio=ratio,
         var=var,
         edge=float(law.b),
-        threshold=float(mu + sigma * tw.ppf(1.0 - level)),
+        threshold=float(mu + sigma * _tw1_quantile(1.0 - level)),
         tw_mu=float(mu),
         tw_sigma=float(sigma),
         bbp_threshold=bbp_threshold(ratio, var),
         next_p_value=p_value,
         ks=ks_statistic(bulk, law),
-        w1=wasserstein1(bulk, law),
+        w1=wasserstein1(bulk, law, grid=min(4096, 4 * bulk.size)),
         spikes=spikes,
     )
