@@ -20,7 +20,8 @@ model X = Z + sqrt(n) sum_i theta_i u_i v_i^T of :mod:`rmtcheck.laws.bbp`:
   T = I), -kappa_4 / (2 pi i) oint f(z) y m^3 (1 + m)^{-3} / (1 - y m^2 (1 + m)^{-2}) dz with m
   the companion Stieltjes transform, behaves near the edge b like the MP density shifted by
 
-      delta = kappa_4 sigma^2 sqrt(y) (1 + sqrt y)^2 / p = kappa_4 sigma^2 (1 + sqrt y)^2 / sqrt(p n)
+      delta = kappa_4 sigma^2 sqrt(y) (1 + sqrt y)^2 / p
+            = kappa_4 sigma^2 (1 + sqrt y)^2 / sqrt(p n)
 
   (the ratio of that term to -p dm_S/dz as z -> b; derived for this module). It is -0.0206 for
   Rademacher entries at 200 x 400, where simulation gives -0.021 for the mean shift of l_1
