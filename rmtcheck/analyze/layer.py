@@ -72,9 +72,9 @@ def entry_kurtosis(matrix: np.ndarray) -> float:
     """Excess kurtosis of the centred entries, clipped to [-2, 6]: -2 is its least possible
     value; beyond 6 (Student t with 5 degrees of freedom) the fourth moment is too large for a
     first-order edge correction to mean anything, and the tail is left to the spike count."""
-    x = matrix - matrix.mean()
-    m2 = float(np.mean(x * x))
-    k4 = float(np.mean((x * x) ** 2)) / m2**2 - 3.0 if m2 > 0 else 0.0
+    squares = np.square(matrix - matrix.mean()).ravel()
+    m2 = float(squares.mean())
+    k4 = float(squares @ squares) / squares.size / m2**2 - 3.0 if m2 > 0 else 0.0
     return float(np.clip(k4, *KAPPA4_RANGE))
 
 
