@@ -11,6 +11,7 @@ line naming the file and the problem.
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +56,7 @@ def read_tensors(path: str | Path) -> dict[str, Any]:
             with np.load(path, allow_pickle=False) as archive:
                 return {key: archive[key] for key in archive.files}
         if suffix == ".safetensors":
-            from safetensors.numpy import load_file  # noqa: PLC0415
-
-            return load_file(str(path))
+            return _read_safetensors(path)
         if suffix in TORCH_SUFFIXES:
             return _read_torch(path)
     except InputError:
@@ -66,6 +65,30 @@ def read_tensors(path: str | Path) -> dict[str, Any]:
         problem = " ".join(str(exc).split()) or type(exc).__name__
         raise InputError(where, f"cannot be read as {suffix}: {problem}") from None
     raise InputError(where, f"unknown format '{suffix or path.name}'", FORMATS)
+
+
+def _read_safetensors(path: Path) -> dict[str, Any]:
+    """Tensors through the safetensors NumPy API; bfloat16 ones (which NumPy lacks) are read
+    from the file's byte range (layout: 8-byte little-endian header size, JSON header, data)
+    and widened exactly to float32 by a 16-bit shift."""
+    from safetensors import safe_open  # noqa: PLC0415
+
+    out: dict[str, Any] = {}
+    with safe_open(str(path), framework="numpy") as f:
+        for key in f.keys():
+            bf16 = f.get_slice(key).get_dtype() == "BF16"
+            out[key] = _read_bf16(path, key) if bf16 else f.get_tensor(key)
+    return out
+
+
+def _read_bf16(path: Path, key: str) -> np.ndarray:
+    with open(path, "rb") as fh:
+        size = int.from_bytes(fh.read(8), "little")
+        entry = json.loads(fh.read(size))[key]
+        start, end = entry["data_offsets"]
+        fh.seek(8 + size + start)
+        raw = np.frombuffer(fh.read(end - start), dtype="<u2")
+    return (raw.astype(np.uint32) << 16).view(np.float32).reshape(entry["shape"])
 
 
 def _read_torch(path: Path) -> dict[str, Any]:

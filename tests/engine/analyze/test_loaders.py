@@ -126,3 +126,24 @@ def test_kernels_reshape_to_out_by_rest(shape):
 def test_bad_source_type():
     with pytest.raises(InputError):
         load_layers(42)
+
+
+def test_bfloat16_safetensors_are_widened_exactly(tmp_path):
+    """A BF16 tensor (NumPy has no bfloat16) written by hand in the safetensors layout: the
+    loader returns the float32 values whose top 16 bits were stored."""
+    import json
+    import struct
+
+    w = np.random.default_rng(3).standard_normal((4, 6)).astype(np.float32)
+    top = (w.view(np.uint32) >> 16).astype(np.uint16)
+    header = json.dumps({"w": {"dtype": "BF16", "shape": [4, 6], "data_offsets": [0, 48]},
+                         "v": {"dtype": "F32", "shape": [2, 2], "data_offsets": [48, 64]}})
+    header = header.encode() + b" " * (-len(header) % 8)
+    path = tmp_path / "bf16.safetensors"
+    path.write_bytes(struct.pack("<Q", len(header)) + header + top.tobytes()
+                     + np.eye(2, dtype=np.float32).tobytes())
+    tensors = read_tensors(path)
+    expected = (top.astype(np.uint32) << 16).view(np.float32)
+    np.testing.assert_array_equal(tensors["w"], expected)
+    assert np.max(np.abs(tensors["w"] - w)) <= 2.0**-7 * np.max(np.abs(w))
+    np.testing.assert_array_equal(tensors["v"], np.eye(2))
