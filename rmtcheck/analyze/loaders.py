@@ -133,6 +133,8 @@ def as_matrix(name: str, tensor: Any) -> Layer | Skipped:
     if not np.all(np.isfinite(matrix)):
         bad = int(np.size(matrix) - np.count_nonzero(np.isfinite(matrix)))
         raise InputError(name, f"{bad} NaN or infinite weights", "finite weights")
+    if not np.any(matrix):
+        return Skipped(name, "all weights are zero")
     return Layer(name, matrix, shape, note)
 
 

@@ -30,6 +30,8 @@ model X = Z + sqrt(n) sum_i theta_i u_i v_i^T of :mod:`rmtcheck.laws.bbp`:
 - ``fit_ratio=True`` also fits y from the first two moments of the bulk eigenvalues
   (E l = sigma^2, E l^2 = sigma^4 (1 + y); Bai & Silverstein 2010, Sec. 3.1) for layers
   whose bulk looks like a narrower Marchenko–Pastur law than the shape says.
+An exactly low-rank matrix (bulk variance below 1e-12 l_1 once its spikes are removed) stops
+the test there, with the variance floored at 1e-12 l_1.
 """
 
 from __future__ import annotations
@@ -149,6 +151,10 @@ def fit_bulk(
         if fit_ratio:
             ratio = _moment_ratio(eigs[k:], p)
         var = _variance(eigs, k, ratio, var)
+        if var <= 1e-12 * eigs[0]:  # the rest is zero to rounding: an exactly low-rank matrix
+            var, p_value = 1e-12 * eigs[0], 1.0
+            mu, sigma = wishart_edge(p - k, n, var=var, beta=1)
+            break
         p_eff = max(1, round(ratio * n)) - k if fit_ratio else p - k
         p_k = max(p_eff, 1)
         mu, sigma = wishart_edge(p_k, n, var=var, beta=1)

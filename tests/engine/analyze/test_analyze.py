@@ -97,3 +97,14 @@ def test_bad_files_exit_2_with_one_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as info:  # argparse's usage errors
         main(["analyze", str(tmp_path / "good.npy"), "--level", "0"])
     assert info.value.code == 2 and "--level" in capsys.readouterr().err
+
+
+def test_exact_low_rank_and_zero_layers():
+    """A rank-3 product has 3 spikes and a numerically zero bulk (not 50 spikes of rounding
+    noise); an all-zero matrix is skipped."""
+    rng = np.random.default_rng(6)
+    table = analyze({"low": rng.standard_normal((100, 3)) @ rng.standard_normal((3, 200)),
+                     "zero": np.zeros((5, 5))})
+    (row,) = table.to_records()
+    assert row["n_spikes"] == 3 and row["spectral_class"] == "bulk_with_spikes"
+    assert [s.name for s in table.skipped] == ["zero"]
