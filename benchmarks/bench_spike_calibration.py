@@ -46,13 +46,13 @@ def main(argv: list[str] | None = None) -> dict:
             rate = float(np.mean(p_values < level))
             low, high = binomial_band(level, args.draws)
             result["false_alarms"][f"{law}@{level}"] = {
-                "rate": rate, "band": [low, high], "inside": low <= rate <= high}
+                "rate": rate, "band": [low, high], "inside": bool(low <= rate <= high)}
     theta_c = bbp_threshold(P / N)
     rng = np.random.default_rng(200)
     power = {f: float(np.mean(detections(P, N, f * theta_c, args.power_draws, 0.01, rng) >= 1))
              for f in FACTORS}
     result["power_at_level_0.01"] = {str(f): r for f, r in power.items()}
-    result["power_1.5x_at_least_0.9"] = power[1.5] >= 0.9
+    result["power_1.5x_at_least_0.9"] = bool(power[1.5] >= 0.9)
     bias = {}
     for k in (0, 1, 2, 4):
         errors = [fit_matrix(spiked_matrix(P, N, [2.0, 3.0, 4.0, 5.0][:k], rng)).var - 1.0

@@ -62,7 +62,12 @@ class Spike:
 
 @dataclass
 class BulkFit:
-    """Marchenko–Pastur fit of the bulk and the spikes found above it."""
+    """Marchenko–Pastur fit of the bulk and the spikes found above it.
+
+    ``edge`` is the law's upper edge sigma^2 (1 + sqrt y)^2; ``tw_mu``, ``tw_sigma`` the
+    Tracy–Widom centring and scale of the largest bulk eigenvalue and ``threshold`` its
+    (1 - level) quantile; ``next_p_value`` the p-value of that eigenvalue (>= level, or the
+    test stopped at ``max_spikes``); ``ks`` and ``w1`` compare the bulk with the fitted law."""
 
     p: int
     n: int
