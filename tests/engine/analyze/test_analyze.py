@@ -108,3 +108,20 @@ def test_exact_low_rank_and_zero_layers():
     (row,) = table.to_records()
     assert row["n_spikes"] == 3 and row["spectral_class"] == "bulk_with_spikes"
     assert [s.name for s in table.skipped] == ["zero"]
+
+
+def test_cli_options_bootstrap_fit_ratio_and_several_files(tmp_path, capsys):
+    rng = np.random.default_rng(8)
+    np.save(tmp_path / "a.npy", rng.standard_normal((60, 240)))
+    np.savez(tmp_path / "b.npz", w=rng.standard_normal((80, 160)), bias=np.zeros(80))
+    args = ["analyze", str(tmp_path / "a.npy"), str(tmp_path / "b.npz"), "--json",
+            "--bootstrap", "5", "--fit-ratio", "--max-rank", "1", "--seed", "3"]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {r["layer"]: r for r in out["layers"]}
+    assert set(rows) == {"a.npy:a", "b.npz:w"}
+    assert all(0.0 <= r["tail_p_value"] <= 1.0 for r in rows.values())
+    assert abs(rows["a.npy:a"]["ratio"] - 0.25) < 0.05
+    assert out["skipped"] == [{"name": "b.npz:bias", "reason": "1-D tensor of shape (80,)"}]
+    assert main(args) == 0  # same seed, same numbers
+    assert json.loads(capsys.readouterr().out) == out
