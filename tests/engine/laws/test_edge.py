@@ -42,6 +42,11 @@ def test_wishart_edge_formula():
         3.0 * (1 + np.sqrt(0.5)) * (1 + np.sqrt(2.0)) ** (1 / 3), rel=1e-6)
     assert wishart_edge(P, N, beta=2)[0] == pytest.approx((np.sqrt(N) + np.sqrt(P)) ** 2 / N)
     assert wigner_edge(1000) == (2.0, pytest.approx(1e-2))
+    assert wigner_edge(1000, beta=4)[1] == pytest.approx(2 ** (-1 / 6) * 1e-2)
+    with pytest.raises(InputError, match="beta"):
+        wigner_edge(1000, beta=3)
+    with pytest.raises(InputError, match="beta"):
+        wishart_edge(P, N, beta=4)
 
 
 @pytest.mark.parametrize("beta", [1, 2])
