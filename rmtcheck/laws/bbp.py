@@ -13,7 +13,9 @@ t^4 + (1 + y - L) t^2 + y = 0:
 
     t^2 = ((L - 1 - y) + sqrt((L - 1 - y)^2 - 4 y)) / 2.
 
-``theta`` is the singular value of the signal part of X / sqrt(n) (its "strength").
+``theta`` is the singular value of the signal part of X / sqrt(n) (its "strength"). With
+ell = 1 + t^2 the map is the spiked-covariance one, ell (1 + y / (ell - 1)) for ell > 1 + sqrt y
+(Baik & Silverstein 2006, Thm 1.1), as E X X^T / n = sigma^2 (I + sum_i t_i^2 u_i u_i^T).
 """
 
 from __future__ import annotations

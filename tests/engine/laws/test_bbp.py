@@ -58,3 +58,12 @@ def test_bad_ratio():
         bbp_threshold(1.5)
     with pytest.raises(InputError):
         bbp_eigenvalue(1.0, 0.5, var=-1.0)
+
+
+@given(ratios, variances, st.floats(1.001, 30.0))
+def test_agrees_with_the_spiked_covariance_map(y, var, factor):
+    """ell = 1 + t^2: sigma^2 ell (1 + y / (ell - 1)) (Baik & Silverstein 2006)."""
+    theta = factor * bbp_threshold(y, var)
+    ell = 1 + theta**2 / var
+    assert float(bbp_eigenvalue(theta, y, var)) == pytest.approx(
+        var * ell * (1 + y / (ell - 1)), rel=1e-12)
