@@ -175,7 +175,7 @@ def load_layers(source: Any, layers: str | None = None) -> tuple[list[Layer], li
         if len(found) == before and layers is None:
             raise InputError(where, f"no weight matrix in it ({_reasons(skipped)})", VALID)
     if not found:
-        raise InputError("--layers", f"'{layers}' matches no weight matrix ({_reasons(skipped)})",
+        raise InputError("layers", f"'{layers}' matches no weight matrix ({_reasons(skipped)})",
                          "a glob pattern on the layer names, e.g. '*weight'")
     return found, skipped
 
