@@ -1,4 +1,4 @@
-"""Dense symmetric eigensolvers through the active backend."""
+"""Dense symmetric eigensolvers through the active backend, and PSD spectra with exact zeros."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import validate
 from ..backend import get_backend, to_numpy
 from ..errors import InputError
 
@@ -19,3 +20,16 @@ def eigvalsh(a: Any) -> np.ndarray:
     if not bool(xp.all(xp.isfinite(a))):
         raise InputError("matrix", "contains NaN or inf", "finite entries")
     return to_numpy(xp.linalg.eigvalsh(a))
+
+
+def psd_eigvalsh(matrix: Any, rank: int | None = None) -> np.ndarray:
+    """Ascending eigenvalues of a symmetric PSD matrix; those below 4 n eps lambda_max
+    (rounding of exact zeros, e.g. of a Gram matrix of rank < n) are set to 0, as are all
+    but the top ``rank`` eigenvalues when the rank is known."""
+    m = np.asarray(matrix, dtype=float)
+    ev = np.linalg.eigvalsh(m)
+    n = ev.size
+    ev[ev < 4 * n * np.finfo(float).eps * max(ev[-1], 0.0)] = 0.0
+    if rank is not None:
+        ev[: max(0, n - validate.integer("rank", rank, 0))] = 0.0
+    return ev
