@@ -20,8 +20,9 @@ import time
 import numpy as np
 from timing import best_of  # sibling module: benchmarks/ is on sys.path
 
-from rmtcheck.analyze.layer import analyze_layer, gram_eigenvalues
+from rmtcheck.analyze.layer import analyze_layer
 from rmtcheck.analyze.loaders import Layer
+from rmtcheck.spectra.layer_spectrum import gram_eigenvalues
 from rmtcheck.spectra.power_law import fit_power_law
 from rmtcheck.spectra.spikes import fit_bulk
 

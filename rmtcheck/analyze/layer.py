@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..spectra.classify import classify_spectrum, default_max_rank
-from ..spectra.dense import eigvalsh
+from ..spectra.layer_spectrum import entry_kurtosis, gram_eigenvalues
 from ..spectra.power_law import PowerLawFit, fit_power_law
 from ..spectra.spikes import BulkFit, fit_bulk
 from .loaders import Layer
@@ -63,27 +63,6 @@ class LayerResult:
             "spectral_class": self.spectral_class,
             "note": self.note,
         }
-
-
-KAPPA4_RANGE = (-2.0, 6.0)
-
-
-def entry_kurtosis(matrix: np.ndarray) -> float:
-    """Excess kurtosis of the centred entries, clipped to [-2, 6]: -2 is its least possible
-    value; beyond 6 (Student t with 5 degrees of freedom) the fourth moment is too large for a
-    first-order edge correction to mean anything, and the tail is left to the spike count."""
-    squares = np.square(matrix - matrix.mean()).ravel()
-    m2 = float(squares.mean())
-    k4 = float(squares @ squares) / squares.size / m2**2 - 3.0 if m2 > 0 else 0.0
-    return float(np.clip(k4, *KAPPA4_RANGE))
-
-
-def gram_eigenvalues(matrix: np.ndarray) -> tuple[np.ndarray, int]:
-    """Ascending eigenvalues of X X^T / n (p = min side, n = max side) and n."""
-    a, b = matrix.shape
-    x = matrix if a <= b else matrix.T
-    n = max(a, b)
-    return np.clip(eigvalsh(x @ x.T / n), 0.0, None), n
 
 
 def analyze_layer(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..analyze.layer import entry_kurtosis, gram_eigenvalues
 from ..ensembles.matrices import random_matrix
+from ..spectra.layer_spectrum import entry_kurtosis, gram_eigenvalues
 from ..spectra.spikes import BulkFit, fit_bulk
 
 
