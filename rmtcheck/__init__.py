@@ -6,6 +6,7 @@ eig = rc.wishart_eigvalsh(x)
 rc.compare_to_law(eig, rc.MarchenkoPastur(0.5))
 """
 
+from .analyze.run import analyze  # noqa: E402  (rc.analyze is the function, not the package)
 from .backend import get_backend, set_backend  # noqa: E402
 from .checker import check, get_card, load_catalogue  # noqa: E402
 from .ensembles import laguerre_eigvalsh, random_matrix, sample_covariance, wishart_eigvalsh  # noqa: E402
@@ -19,6 +20,7 @@ __all__ = [
     "CardError",
     "InputError",
     "MarchenkoPastur",
+    "analyze",
     "check",
     "compare_to_law",
     "eigvalsh",
