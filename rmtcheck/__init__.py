@@ -6,21 +6,34 @@ eig = rc.wishart_eigvalsh(x)
 rc.compare_to_law(eig, rc.MarchenkoPastur(0.5))
 """
 
-from .analyze.run import analyze  # noqa: E402  (rc.analyze is the function, not the package)
-from .backend import get_backend, set_backend  # noqa: E402
-from .checker import check, get_card, load_catalogue  # noqa: E402
-from .ensembles import laguerre_eigvalsh, random_matrix, sample_covariance, wishart_eigvalsh  # noqa: E402
-from .errors import CardError, InputError  # noqa: E402
-from .laws import MarchenkoPastur  # noqa: E402
-from .spectra import compare_to_law, eigvalsh, ks_statistic, wasserstein1  # noqa: E402
-from .version import __version__  # noqa: E402
+from .analyze.run import analyze  # rc.analyze is the function, not the subpackage
+from .errors import CardError, InputError
+from .lazy import lazy_attributes
+from .version import __version__
 
-__all__ = [
-    "__version__",
+_EXPORTS = {
+    "MarchenkoPastur": ".laws.marchenko_pastur",
+    "check": ".checker.run",
+    "compare_to_law": ".spectra.compare",
+    "eigvalsh": ".spectra.dense",
+    "get_backend": ".backend",
+    "get_card": ".checker.cards",
+    "ks_statistic": ".spectra.compare",
+    "laguerre_eigvalsh": ".ensembles.laguerre",
+    "load_catalogue": ".checker.cards",
+    "random_matrix": ".ensembles.matrices",
+    "sample_covariance": ".ensembles.matrices",
+    "set_backend": ".backend",
+    "wasserstein1": ".spectra.compare",
+    "wishart_eigvalsh": ".ensembles.matrices",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = [  # noqa: RUF022 - the eager names, then the lazy ones
     "CardError",
     "InputError",
-    "MarchenkoPastur",
+    "__version__",
     "analyze",
+    "MarchenkoPastur",
     "check",
     "compare_to_law",
     "eigvalsh",

@@ -1,8 +1,14 @@
 """Analyse a trained network's weights layer by layer against random-matrix theory."""
 
-from .layer import LayerResult, analyze_layer
-from .loaders import Layer, load_layers
-from .run import analyze
-from .table import AnalysisTable
+from ..lazy import lazy_attributes
 
-__all__ = ["AnalysisTable", "Layer", "LayerResult", "analyze", "analyze_layer", "load_layers"]
+_EXPORTS = {
+    "AnalysisTable": ".table",
+    "Layer": ".loaders",
+    "LayerResult": ".layer",
+    "analyze": ".run",
+    "analyze_layer": ".layer",
+    "load_layers": ".loaders",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

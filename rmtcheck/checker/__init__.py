@@ -1,22 +1,21 @@
 """Claim cards, verdicts, the per-kind checker and scaling fits."""
 
-from .cards import KINDS, Card, get_card, load_catalogue, load_file
-from .fit import ExponentFit, fit_exponent
-from .run import check, run_cell, run_settings, scaling_cells
-from .verdict import Estimate, Verdict
+from ..lazy import lazy_attributes
 
-__all__ = [
-    "KINDS",
-    "Card",
-    "Estimate",
-    "ExponentFit",
-    "Verdict",
-    "check",
-    "fit_exponent",
-    "get_card",
-    "load_catalogue",
-    "load_file",
-    "run_cell",
-    "run_settings",
-    "scaling_cells",
-]
+_EXPORTS = {
+    "Card": ".cards",
+    "Estimate": ".verdict",
+    "ExponentFit": ".fit",
+    "KINDS": ".cards",
+    "Verdict": ".verdict",
+    "check": ".run",
+    "fit_exponent": ".fit",
+    "get_card": ".cards",
+    "load_catalogue": ".cards",
+    "load_file": ".cards",
+    "run_cell": ".run",
+    "run_settings": ".run",
+    "scaling_cells": ".run",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

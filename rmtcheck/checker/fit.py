@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from ..errors import InputError
 
@@ -89,4 +88,6 @@ def _small_sample_factor(counts: list[int], alpha: float) -> float:
     quantile ignores the df = sum(m_s - 1) of the within-size spread, so scale by
     sqrt(m / (m - 1)) t_{df} / z (m = the smallest trial count)."""
     m, df = min(counts), sum(c - 1 for c in counts)
+    from scipy import stats  # heavy: imported only when a fit is made
+
     return float(np.sqrt(m / (m - 1)) * stats.t.ppf(1 - alpha, df) / stats.norm.ppf(1 - alpha))

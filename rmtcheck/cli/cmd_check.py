@@ -11,8 +11,6 @@ from ..checker.run import check, work_units
 from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..progress import bar
-from ..report import write_report
-from ..testing.property import search_counterexample
 from .common import add_common, parse_params, positive_int, print_json
 
 CHECK_EPILOG = """examples:
@@ -131,6 +129,8 @@ def run_property(args: argparse.Namespace) -> int:
             raise InputError(f"--param {name}", "unknown parameter", ", ".join(card.params))
     fixed = {n: card.params[n].coerce(v, {**fixed}) for n, v in fixed.items()}
     with bar(args.examples, desc=f"searching {card.id}", unit="example") as b:
+        from ..testing.property import search_counterexample  # hypothesis: only here
+
         res = search_counterexample(
             card, examples=args.examples, seed=args.seed, fixed=fixed, progress=b.update
         )
@@ -173,6 +173,8 @@ def run_verify(args: argparse.Namespace) -> int:
                                   timeout_s=card.timeout_s))
     ok = all(v.meets_expected for v in verdicts)
     if args.report:
+        from ..report import write_report  # matplotlib: only when a report is written
+
         path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed,
                             ledger=ledger(args.catalogue) if not args.prefix else None)
         if not args.json:

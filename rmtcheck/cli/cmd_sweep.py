@@ -10,7 +10,6 @@ from typing import Any
 
 from ..checker.verdict import Verdict
 from ..errors import InputError
-from ..plots.scaling import plot_scaling
 from ..progress import bar
 from ..sweep.sweep import Sweep
 from .common import add_common, parse_params, positive_int, print_json
@@ -112,6 +111,8 @@ def print_verdict(v: Verdict) -> None:
 def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
     """The log-log figure of a sweep's verdict (:func:`rmtcheck.plots.scaling.plot_scaling`)."""
     d = v.detail
+    from ..plots.scaling import plot_scaling  # matplotlib: only when a figure is drawn
+
     return plot_scaling(d["sizes"], d["values"], d["fit"], d["predicted"], out,
                         title=f"{sw.card.id}: {sw.card.title}", size_name=sw.card.fit["size"])
 

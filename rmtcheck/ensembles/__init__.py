@@ -1,15 +1,15 @@
 """Random-matrix generators (seeded, backend-aware)."""
 
-from .hermite import hermite_eigvalsh, hermite_top_eigenvalue
-from .laguerre import laguerre_eigvalsh
-from .matrices import ENTRY_LAWS, random_matrix, sample_covariance, wishart_eigvalsh
+from ..lazy import lazy_attributes
 
-__all__ = [
-    "ENTRY_LAWS",
-    "hermite_eigvalsh",
-    "hermite_top_eigenvalue",
-    "laguerre_eigvalsh",
-    "random_matrix",
-    "sample_covariance",
-    "wishart_eigvalsh",
-]
+_EXPORTS = {
+    "ENTRY_LAWS": ".matrices",
+    "hermite_eigvalsh": ".hermite",
+    "hermite_top_eigenvalue": ".hermite",
+    "laguerre_eigvalsh": ".laguerre",
+    "random_matrix": ".matrices",
+    "sample_covariance": ".matrices",
+    "wishart_eigvalsh": ".matrices",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

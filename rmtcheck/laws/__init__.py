@@ -1,8 +1,13 @@
 """Closed-form laws (densities, CDFs, moments, explicit spectra) on one protocol, ``Law``."""
 
-from .law import Law
-from .marchenko_pastur import MarchenkoPastur, marchenko_pastur
-from .semicircle import Semicircle
-from .tracy_widom import TracyWidom
+from ..lazy import lazy_attributes
 
-__all__ = ["Law", "MarchenkoPastur", "Semicircle", "TracyWidom", "marchenko_pastur"]
+_EXPORTS = {
+    "Law": ".law",
+    "MarchenkoPastur": ".marchenko_pastur",
+    "Semicircle": ".semicircle",
+    "TracyWidom": ".tracy_widom",
+    "marchenko_pastur": ".marchenko_pastur",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -1,5 +1,9 @@
 """The verification report (Markdown with PNG figures, plus results.json)."""
 
-from .markdown import write_report
+from ..lazy import lazy_attributes
 
-__all__ = ["write_report"]
+_EXPORTS = {
+    "write_report": ".markdown",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -1,19 +1,18 @@
 """Sweeps of scaling claims: executors (in-process, local processes, Dask), the resumable
 SQLite result store and the :class:`Sweep` object that ties them to the exponent fit."""
 
-from .cells import WithArrays, cell_key
-from .executors import DaskExecutor, Executor, InProcess, Processes
-from .store import ResultStore
-from .sweep import Sweep, open_sweep
+from ..lazy import lazy_attributes
 
-__all__ = [
-    "DaskExecutor",
-    "Executor",
-    "InProcess",
-    "Processes",
-    "ResultStore",
-    "Sweep",
-    "WithArrays",
-    "cell_key",
-    "open_sweep",
-]
+_EXPORTS = {
+    "DaskExecutor": ".executors",
+    "Executor": ".executors",
+    "InProcess": ".executors",
+    "Processes": ".executors",
+    "ResultStore": ".store",
+    "Sweep": ".sweep",
+    "WithArrays": ".cells",
+    "cell_key": ".cells",
+    "open_sweep": ".sweep",
+}
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)
