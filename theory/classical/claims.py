@@ -10,6 +10,7 @@ import numpy as np
 from rmtcheck.checker.verdict import Estimate
 from rmtcheck.ensembles.laguerre import laguerre_eigvalsh, laguerre_top_eigenvalue
 from rmtcheck.ensembles.matrices import fourth_moment, random_matrix, wishart_eigvalsh
+from rmtcheck.laws.free import DeformedMarchenkoPastur
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 from rmtcheck.spectra.compare import ks_statistic
 from rmtcheck.spectra.interlacing import (
@@ -135,3 +136,19 @@ def rank_r_margin(rng: np.random.Generator, n: int, rank: int, spectrum: str = "
     return rank_r_psd_interlacing_margin(
         np.linalg.eigvalsh(a), np.linalg.eigvalsh(a + u @ u.T), rank
     )
+
+
+def deformed_mp_law(p: int, ratio: float, level: float, weight: float) -> DeformedMarchenkoPastur:
+    """Silverstein's deformed Marchenko–Pastur law for the population spectrum {1, level} with
+    the realised weights (p - k, k) / p, k = round(weight p), at the realised ratio p / n."""
+    k = int(round(weight * p))
+    return DeformedMarchenkoPastur(p / samples_for(p, ratio), [1.0, level], [(p - k) / p, k / p])
+
+
+def deformed_mp_spectrum(rng: np.random.Generator, p: int, ratio: float, level: float,
+                         weight: float) -> np.ndarray:
+    """Eigenvalues of S = T^{1/2} X X^T T^{1/2} / n, X p x n Gaussian, T = diag(1 x (p - k),
+    level x k)."""
+    n, k = samples_for(p, ratio), int(round(weight * p))
+    root = np.sqrt(np.r_[np.ones(p - k), np.full(k, level)])
+    return wishart_eigvalsh(root[:, None] * np.asarray(random_matrix(p, n, "gaussian", rng)))

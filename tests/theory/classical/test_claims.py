@@ -61,3 +61,17 @@ def test_edge_rate_rejects_the_bulk_rate():
 def test_inequalities_hold_over_their_domain(claim, data):
     params = data.draw(params_strategy(claim))
     assert rc.check(claim, params, trials=1).passed
+
+
+def test_deformed_mp_statistic_rejects_a_wrong_population_level():
+    """Negative control of RMT-DEFORMED-MP: the same sample against the law of a population
+    level 10 % too high exceeds the card's KS tolerance."""
+    from rmtcheck.spectra.compare import ks_statistic
+    from rmtcheck.theory.classical.claims import deformed_mp_law, deformed_mp_spectrum
+
+    card = rc.get_card("RMT-DEFORMED-MP")
+    q = card.scale_values("quick")
+    sample = deformed_mp_spectrum(np.random.default_rng(5), **q)
+    tol = (1 + np.log(q["p"])) / q["p"]
+    assert ks_statistic(sample, deformed_mp_law(**q)) <= tol
+    assert ks_statistic(sample, deformed_mp_law(**{**q, "level": 1.1 * q["level"]})) > 2 * tol
