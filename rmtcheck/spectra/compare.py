@@ -72,10 +72,11 @@ class Comparison:
 
 
 def compare_to_law(values: Any, law: Any, *, outlier_margin: float | None = None) -> Comparison:
-    """KS and W1 against ``law``, the extreme eigenvalues, the law's edges and the count of
-    eigenvalues beyond the upper edge by more than ``outlier_margin`` (when given)."""
+    """KS and W1 against ``law``, the extreme eigenvalues, the law's finite edges and the count
+    of eigenvalues beyond the upper edge by more than ``outlier_margin`` (when given)."""
     x = _sample(values)
     lo, hi = law.support() if hasattr(law, "support") else (None, None)
+    lo, hi = (e if e is not None and np.isfinite(e) else None for e in (lo, hi))  # TW: no edge
     w1 = wasserstein1(x, law) if hasattr(law, "ppf") else None
     n_out = (
         outliers(x, float(hi), outlier_margin)
