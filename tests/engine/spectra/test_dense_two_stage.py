@@ -1,0 +1,117 @@
+"""Host eigensolver (two-stage LAPACK, in place) and the syrk Gram path of wishart_eigvalsh:
+agreement with numpy.linalg.eigvalsh, thread-count independence, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmtcheck.cli import cmd_spectrum
+from rmtcheck.cli.main import main
+from rmtcheck.ensembles.counter_rng import counter_matrix
+from rmtcheck.ensembles.matrices import random_matrix, wishart_eigvalsh
+from rmtcheck.errors import InputError
+from rmtcheck.spectra.dense import eigvalsh, eigvalsh_overwrite
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    m=st.integers(1, 60),
+    seed=st.integers(0, 2**32 - 1),
+    lower=st.booleans(),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_in_place_solver_matches_numpy(m, seed, lower, dtype):
+    a = np.random.default_rng(seed).standard_normal((m, m))
+    a = (a + a.T).astype(dtype)
+    expected = np.linalg.eigvalsh(a.astype(np.float64))
+    stored = np.tril(a) if lower else np.triu(a)  # only one triangle is read
+    got = eigvalsh_overwrite(np.asfortranarray(stored), lower=lower)
+    tol = (1e-5 if dtype == np.float32 else 1e-12) * max(1.0, np.abs(expected).max()) * m
+    assert got.dtype == dtype and np.all(np.diff(got) >= 0)
+    assert np.max(np.abs(got - expected)) <= tol
+    # negative control: reading the other (zero) triangle gives another spectrum
+    if m > 1 and np.any(np.tril(a, -1)):
+        wrong = eigvalsh_overwrite(np.asfortranarray(stored), lower=not lower)
+        assert np.max(np.abs(wrong - expected)) > tol
+
+
+@pytest.mark.parametrize("p,n", [(40, 90), (90, 40), (1, 5), (5, 1), (64, 64)])
+def test_wishart_eigvalsh_matches_the_gram_matrix(p, n):
+    x = random_matrix(p, n, rng=p * n)
+    expected = np.linalg.eigvalsh(x @ x.T / n)
+    got = wishart_eigvalsh(x)
+    if p > n:
+        assert np.all(got[: p - n] == 0.0)
+        expected[: p - n] = 0.0
+    assert np.max(np.abs(got - expected)) <= 1e-12 * max(1.0, expected.max())
+    assert np.array_equal(got, wishart_eigvalsh(np.asfortranarray(x)))
+
+
+@pytest.mark.parametrize(
+    "a",
+    [np.ones((3, 4), order="F"), np.ones((3, 3)), np.ones((3, 3), dtype=np.int64, order="F")],
+)
+def test_in_place_solver_rejects_bad_arrays(a):
+    with pytest.raises(InputError):
+        eigvalsh_overwrite(a)
+
+
+def test_public_eigvalsh_keeps_its_input():
+    a = np.array([[2.0, 1.0], [1.0, 2.0]])
+    before = a.copy()
+    assert np.allclose(eigvalsh(a), [1.0, 3.0]) and np.array_equal(a, before)
+    with pytest.raises(InputError):
+        eigvalsh(np.array([[np.nan, 0.0], [0.0, 1.0]]))
+
+
+_EIGS = """
+import hashlib, json, numpy as np
+from rmtcheck.ensembles.counter_rng import counter_matrix
+from rmtcheck.ensembles.matrices import wishart_eigvalsh
+x = counter_matrix(300, 700, "gaussian", 3)
+print(json.dumps([hashlib.sha256(x.tobytes()).hexdigest(), wishart_eigvalsh(x).tolist()]))
+"""
+
+
+def _sample_and_eigenvalues(threads: int) -> tuple[str, np.ndarray]:
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    env["OMP_NUM_THREADS"] = str(threads)
+    out = subprocess.run(
+        [sys.executable, "-c", _EIGS], env=env, capture_output=True, text=True, check=True
+    )
+    digest, values = json.loads(out.stdout)
+    return digest, np.array(values)
+
+
+def test_same_seed_same_eigenvalues_for_one_and_two_threads():
+    """X is bit-identical; OpenBLAS's syrk and LAPACK change the last bits with the thread
+    count (so does the bare NumPy script), so eigenvalues agree to the backward-error
+    bound of a stable solver, p * eps * ||S|| (the tolerance)."""
+    digest1, values1 = _sample_and_eigenvalues(1)
+    digest2, values2 = _sample_and_eigenvalues(2)
+    assert digest1 == digest2
+    tol = 300 * np.finfo(float).eps * values1.max()
+    assert np.max(np.abs(values1 - values2)) <= tol
+    # negative control: another seed moves the eigenvalues far beyond the tolerance
+    other = wishart_eigvalsh(counter_matrix(300, 700, "gaussian", 4))
+    assert np.max(np.abs(other - values1)) > 1e3 * tol
+
+
+def test_cli_switches_to_the_counter_sampler_by_size(capsys, monkeypatch):
+    argv = ["spectrum", "wishart", "--p", "200", "--n", "400", "--json"]
+    assert main(argv) == 0
+    small = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(cmd_spectrum, "COUNTER_MIN_ENTRIES", 200 * 400)
+    assert main(argv) == 0
+    large = json.loads(capsys.readouterr().out)
+    assert (small["sampler"], large["sampler"]) == ("numpy", "philox")
+    assert small["consistent"] and large["consistent"]
+    assert small["max_value"] != large["max_value"]
