@@ -16,7 +16,8 @@ from .common import add_common, positive_int, print_json
 EPILOG = """examples:
   rmtcheck spectrum wishart --p 1000 --n 2000 --plot mp.png
   rmtcheck spectrum wishart --p 3000 --n 1000 --law rademacher --json
-  rmtcheck spectrum wishart --p 4000 --n 8000 --method tridiagonal"""
+  rmtcheck spectrum wishart --p 4000 --n 8000 --method tridiagonal
+  rmtcheck spectrum wishart --p 1000000 --n 2000000 --method sturm --json"""
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -35,9 +36,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--var", type=float, default=1.0, help="entry variance (default 1)")
     s.add_argument(
         "--method",
-        choices=["dense", "tridiagonal"],
+        choices=["dense", "tridiagonal", "sturm"],
         default="dense",
-        help="dense eigvalsh, or the O(p^2) tridiagonal model (Gaussian only)",
+        help="dense eigvalsh, the O(p^2) tridiagonal model, or Sturm counts on it: a KS "
+        "bracket of width <= --width and the edges, O(p) memory (the last two Gaussian only)",
+    )
+    s.add_argument(
+        "--width",
+        type=float,
+        default=1e-3,
+        help="width of the KS bracket for --method sturm (default 1e-3)",
     )
     s.add_argument("--plot", metavar="PNG", help="write histogram vs density and Q-Q plot")
     add_common(s, scale=False)
@@ -51,8 +59,10 @@ COUNTER_MIN_ENTRIES = 2**26
 
 
 def run_spectrum(args: argparse.Namespace) -> int:
-    if args.method == "tridiagonal" and args.law != "gaussian":
-        raise InputError("--method", "tridiagonal needs --law gaussian", "dense for other laws")
+    if args.method != "dense" and args.law != "gaussian":
+        raise InputError("--method", f"{args.method} needs --law gaussian", "dense for other laws")
+    if args.method == "sturm":
+        return run_sturm(args)
     law = MarchenkoPastur(args.p / args.n, args.var)
     rng = generator(args.seed, "spectrum", vars(args) | {"plot": None, "json": None})
     sampler = "numpy"
@@ -96,9 +106,36 @@ def run_spectrum(args: argparse.Namespace) -> int:
                 "--plot", f"cannot write {args.plot}: {exc.strerror}", "a writable path"
             ) from None
         result["plot"] = args.plot
-    if args.json:
+    return print_result(result, args.json)
+
+
+def print_result(result: dict, as_json: bool) -> int:
+    if as_json:
         print_json(result)
     else:
         for key, value in result.items():
             print(f"{key:>14}: {value}")
     return 0
+
+
+def run_sturm(args: argparse.Namespace) -> int:
+    """KS bracket and edges from Sturm counts on the tridiagonal model (no eigenvalues)."""
+    from ..spectra.sturm import mp_check_tridiagonal  # noqa: PLC0415
+
+    if args.plot:
+        raise InputError("--plot", "needs eigenvalues", "--method dense or tridiagonal")
+    rng = generator(args.seed, "spectrum", vars(args) | {"plot": None, "json": None})
+    check = mp_check_tridiagonal(args.p, args.n, rng, var=args.var, width=args.width)
+    threshold = (1 + math.log(args.p)) / args.p
+    edges = {"min_value": check.pop("lambda_min"), "max_value": check.pop("lambda_max")}
+    result = {
+        "ensemble": "wishart",
+        "law": args.law,
+        "seed": args.seed,
+        "method": "sturm",
+        **check,
+        **edges,
+        "ks_threshold": threshold,
+        "consistent": check["ks_high"] <= threshold,
+    }
+    return print_result(result, args.json)
