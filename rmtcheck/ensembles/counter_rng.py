@@ -151,14 +151,15 @@ def _student_t(c0, c1, c2, k0, k1, df, scale):  # noqa: ANN001, ANN202
 
 
 @numba.njit(inline="always")
-def _pair_words(buf, start, stop, c1, c2, k0, k1):  # noqa: ANN001, ANN202
-    """buf[2 (b - start // 2) + h] = word h of block b (attempt 0), for the blocks of the
-    columns [start, stop); filled first so the Philox loop runs without branches."""
+def _pair_words(lo, hi, start, stop, c1, c2, k0, k1):  # noqa: ANN001, ANN202
+    """lo[b - start // 2], hi[b - start // 2] = words 0 and 1 of block b (attempt 0) for the
+    blocks of the columns [start, stop); a branch-free loop with contiguous stores, which
+    the compiler vectorises."""
     base = start // 2
-    for blk in range(base, (stop + 1) // 2):
-        r0, r1, r2, r3 = _philox(np.uint64(blk), c1, c2, np.uint64(0), k0, k1)
-        buf[2 * (blk - base)] = (r1 << _S32) | r0
-        buf[2 * (blk - base) + 1] = (r3 << _S32) | r2
+    for b in range((stop + 1) // 2 - base):
+        r0, r1, r2, r3 = _philox(np.uint64(base + b) & _MASK, c1, c2, np.uint64(0), k0, k1)
+        lo[b] = (r1 << _S32) | r0
+        hi[b] = (r3 << _S32) | r2
 
 
 @numba.njit(parallel=True, cache=True)
@@ -186,12 +187,14 @@ def _fill(out, key, stream, row0, col0, law, scale, df, zx, zf):  # noqa: ANN001
             for j in range(first, last):
                 out[a, j - col0] = _student_t(np.uint64(j), c1, c2, k0, k1, df, t_scale)
         else:  # gaussian (0) or uniform (2): two entries (64-bit words) per block
-            buf = np.empty(min(cols, _CHUNK) + 2, dtype=np.uint64)
+            lo = np.empty(min(cols, _CHUNK) // 2 + 2, dtype=np.uint64)
+            hi = np.empty_like(lo)
             for start in range(first, last, _CHUNK):
                 stop = min(last, start + _CHUNK)
-                _pair_words(buf, start, stop, c1, c2, k0, k1)
+                _pair_words(lo, hi, start, stop, c1, c2, k0, k1)
                 for j in range(start, stop):
-                    w = buf[j - (start & ~1)]
+                    b = (j >> 1) - (start >> 1)
+                    w = hi[b] if j & 1 else lo[b]
                     if law == 0:
                         z = _ziggurat(w, np.uint64(j >> 1), c1, c2, j & 1, k0, k1, zx, zf)
                     else:
