@@ -136,19 +136,22 @@ def ks_bracket(
     max_rounds: int = 60,
 ) -> dict[str, Any]:
     """Rigorous bracket [ks_low, ks_high] on sup |F_n - F| between the spectrum of ``tri``
-    (with ``total - size`` extra zero eigenvalues) and ``law`` (``cdf``, optional ``ppf``
-    and ``support``), refined until ks_high - ks_low <= ``width`` (see the module doc)."""
+    (with ``total - size`` extra zero eigenvalues) and ``law`` (``cdf``, a finite
+    ``support()`` and optionally ``ppf``; an atom only at 0, matching the zeros), refined
+    until ks_high - ks_low <= ``width`` (see the module doc)."""
     width = validate.real("width", width, 0.0, 1.0, open_lo=True)
     m = tri.size
     total = m if total is None else validate.integer("total", total, m)
     zeros = total - m
     ends = tri.eigenvalue_brackets([0, m - 1])
     lam_min_low, lam_max_high = float(ends[0, 0]), float(ends[1, 1])
-    edge_lo, edge_hi = law.support() if hasattr(law, "support") else (lam_min_low, lam_max_high)
-    lo = min(lam_min_low, float(edge_lo))
+    edge_lo, edge_hi = (float(v) for v in law.support())
+    if not (math.isfinite(edge_lo) and math.isfinite(edge_hi)):
+        raise InputError("law", "support is not bounded", "a law with a finite support()")
+    lo = min(lam_min_low, edge_lo)
     if zeros and lo <= 0.0:
         raise InputError("total", "extra zero eigenvalues need a spectrum and law above 0", "")
-    hi = max(lam_max_high, float(edge_hi))
+    hi = max(lam_max_high, edge_hi)
     cells = max(2, min(math.ceil(2.0 / width), 4 * total))  # then refined where needed
     if hasattr(law, "ppf"):
         inner = np.asarray(law.ppf(np.arange(1, cells) / cells), dtype=float)

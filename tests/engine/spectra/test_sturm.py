@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import stats
 from scipy.linalg import eigvalsh_tridiagonal
 
 from rmtcheck.cli.main import main
@@ -125,6 +126,8 @@ def test_bad_bracket_input():
     tri = Tridiagonal([1.0, 2.0], [0.5])
     with pytest.raises(InputError):
         ks_bracket(tri, MarchenkoPastur(0.5), width=0.0)
+    with pytest.raises(InputError):
+        ks_bracket(tri, stats.norm())  # unbounded support: the tails cannot be bracketed
     with pytest.raises(InputError):
         tri.counts([np.inf])
     with pytest.raises(InputError):
