@@ -5,19 +5,21 @@ negative pivots of the LDL^T factorization of T - x I (Sylvester's law of inerti
     q_1 = d_1 - x,  q_i = d_i - x - e_{i-1}^2 / q_{i-1},  N(x) = #{i : q_i < 0},
 with a pivot |q_i| <= pivmin replaced by -pivmin, pivmin = tiny * max(1, max e_i^2) (LAPACK
 dstebz; Kahan 1966). In floating point this count is exact for a matrix within a few ulps
-of T entrywise (Demmel, Dhillon & Ren 1995, Sec. 3). One count costs O(m); many points are
+of T entrywise (Demmel, Dhillon & Ren 1995, ETNA 3). One count costs O(m); many points are
 counted in one parallel Numba pass, vectorised across points.
 
 KS bracket. Let F_n be the empirical CDF of the m eigenvalues (plus ``total - m`` exact
 zeros, for the rank-deficient Wishart case) and F a continuous law on (0, inf) with
 matching atom at 0. On a grid lo = x_0 < ... < x_K = hi with lo <= min(lambda_min, a),
-hi >= max(lambda_max, b) (both ends checked by counts), write c_i = N(x_i)/total = F_n(x_i^-)
-(left limits). Monotonicity of F_n and F gives, for x in (x_i, x_{i+1}),
+hi >= max(lambda_max, b) (both ends checked by counts), write c_i = N(x_i)/total, which lies
+in [F_n(x_i^-), F_n(x_i)] (an eigenvalue exactly at x_i may be counted, through a zero pivot,
+or not). Monotonicity of F_n and F gives, for x in (x_i, x_{i+1}),
     c_i <= F_n(x) <= c_{i+1},  F(x_i) <= F(x) <= F(x_{i+1}),
 so with D = sup |F_n - F|:
     L = max_i |c_i - F(x_i)|  <=  D  <=  U = max(L, max_i max(c_{i+1} - F(x_i), F(x_{i+1}) - c_i)),
-the lower bound being a limit of |F_n(x) - F(x)| as x rises to x_i. Cells whose bound
-exceeds L + width are halved until U - L <= width.
+as |c_i - F(x_i)| is at most the larger of |F_n - F| at x_i and its left limit. Cells whose
+bound exceeds L + width are halved until U - L <= width. The bracket is rigorous for the
+matrix within a few ulps of T for which the counts are exact, and up to the rounding of F.
 """
 
 from __future__ import annotations
