@@ -1,4 +1,4 @@
-"""Benchmarks for the softmax-regression FIM (Papyan 2020, Sec. 8; rmtcheck.laws.fim_mlr).
+"""Benchmarks for the softmax-regression FIM (Papyan 2020, Sec. 8; rmtcheck.theory.papyan2020.fim).
 
 1. Matrix-free matvec (O(N C (D + C))) against the dense DC x DC matvec and against its bound,
    the two bare GEMMs X V^T and U^T X that the operator performs.
@@ -15,10 +15,10 @@ Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_papyan.py``.
 from __future__ import annotations
 
 import numpy as np
+import rmtcheck.theory.papyan2020.fim as fim
 from timing import best_of  # same folder: shared timing helpers
 
 from rmtcheck.ensembles.ccm import softmax_probs
-from rmtcheck.laws import fim_mlr as fim
 
 
 def bench_matvec(N: int, D: int, C: int, rng: np.random.Generator) -> None:

@@ -1,6 +1,6 @@
 """SLQ at scale on the expected FIM of Theorem 8.1 (Papyan 2020, Sec. 8.2, Lemma 8.1, App. C).
 
-Operator: the matrix-free Lemma 8.1 E G at D C = 10^6 (rmtcheck.laws.fim_mlr.
+Operator: the matrix-free Lemma 8.1 E G at D C = 10^6 (rmtcheck.theory.papyan2020.fim.
 expected_fim_operator, O(D C^2) per matvec, block matmat); nothing of size (D C)^2 is formed.
 E G has four distinct levels: C outliers, C(C-2) mini-bulk, (D-C)(C-1) bulk, D zeros.
 
@@ -30,8 +30,8 @@ import time
 import tracemalloc
 
 import numpy as np
+import rmtcheck.theory.papyan2020.fim as fim
 
-from rmtcheck.laws import fim_mlr as fim
 from rmtcheck.spectra.deflated_slq import complement_mass_se, deflated_slq
 from rmtcheck.spectra.slq import level_masses, probe_mass_se, slq_density
 

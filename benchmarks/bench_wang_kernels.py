@@ -22,8 +22,8 @@ from rmtcheck.laws.ck_limit import ck_limit_for
 from rmtcheck.laws.two_layer_kernels import (
     ck_kernel,
     jacobian_first_layer,
-    ntk_first_layer,
-    ntk_kernel,
+    tangent_kernel,
+    tangent_kernel_first_layer,
 )
 
 
@@ -55,7 +55,7 @@ def bench_build(n: int, h: int, d: int, rng: np.random.Generator, dtype: str) ->
     # W X is a GEMM (2 h d n flops); A^T A-type products are symmetric (BLAS syrk: k n^2)
     flops = 2 * h * d * n + 2 * h * n**2 + d * n**2
     rate = gemm_rate(1500, dtype=dtype, repeat=3)
-    t_fast = best_of(lambda: ntk_kernel(W, v, X, p.activation), 3)
+    t_fast = best_of(lambda: tangent_kernel(W, v, X, p.activation), 3)
     t_gemm = best_of(bound, 3)
     print(f"[{dtype}] CK + NTK build n={n} h={h} d={d}: {t_fast * 1e3:.1f} ms; / GEMM-rate "
           f"bound ({rate / 1e9:.1f} GFLOP/s) {flops / rate * 1e3:.1f} ms = "
@@ -66,18 +66,18 @@ def bench_build(n: int, h: int, d: int, rng: np.random.Generator, dtype: str) ->
 def bench_naive(n: int, h: int, d: int, rng: np.random.Generator) -> None:
     p = sample_problem(rng, d, n, h)
     t_fast = best_of(lambda: (ck_kernel(p.W, p.X, p.activation),
-                              ntk_first_layer(p.W, p.v, p.X, p.activation)), 5)
+                              tangent_kernel_first_layer(p.W, p.v, p.X, p.activation)), 5)
     t_naive = best_of(lambda: naive_kernels(p.W, p.v, p.X, p.activation), 1)
     ck, k1 = naive_kernels(p.W, p.v, p.X, p.activation)
     assert np.allclose(ck, ck_kernel(p.W, p.X, p.activation), atol=1e-12)
-    assert np.allclose(k1, ntk_first_layer(p.W, p.v, p.X, p.activation), atol=1e-12)
+    assert np.allclose(k1, tangent_kernel_first_layer(p.W, p.v, p.X, p.activation), atol=1e-12)
     print(f"vs naive pair loop n={n} h={h} d={d}: GEMM form {t_fast * 1e3:.2f} ms, loop "
           f"{t_naive * 1e3:.0f} ms (speed-up {t_naive / t_fast:.0f}x)")
 
 
 def bench_jacobian(n: int, h: int, d: int, rng: np.random.Generator) -> None:
     p = sample_problem(rng, d, n, h)
-    t_fast = best_of(lambda: ntk_first_layer(p.W, p.v, p.X, p.activation), 3)
+    t_fast = best_of(lambda: tangent_kernel_first_layer(p.W, p.v, p.X, p.activation), 3)
 
     def explicit():
         J = jacobian_first_layer(p.W, p.v, p.X, p.activation)
@@ -91,8 +91,8 @@ def bench_jacobian(n: int, h: int, d: int, rng: np.random.Generator) -> None:
 
 def bench_context(n: int, h: int, d: int, rng: np.random.Generator) -> None:
     p = sample_problem(rng, d, n, h)
-    K = ntk_kernel(p.W, p.v, p.X, p.activation)
-    t_build = best_of(lambda: ntk_kernel(p.W, p.v, p.X, p.activation), 2)
+    K = tangent_kernel(p.W, p.v, p.X, p.activation)
+    t_build = best_of(lambda: tangent_kernel(p.W, p.v, p.X, p.activation), 2)
     t_eig = best_of(lambda: np.linalg.eigvalsh(K), 2)
     t_law = best_of(lambda: ck_limit_for(n, h, d, p.activation), 2)
     print(f"context n={n}: kernel build {t_build:.3f} s, eigvalsh {t_eig:.3f} s "

@@ -6,16 +6,16 @@ eig = rc.wishart_eigvalsh(x)
 rc.compare_to_law(eig, rc.MarchenkoPastur(0.5))
 """
 
-__version__ = "0.1.0"
-
 from .backend import get_backend, set_backend  # noqa: E402
 from .checker import check, get_card, load_catalogue  # noqa: E402
 from .ensembles import laguerre_eigvalsh, random_matrix, sample_covariance, wishart_eigvalsh  # noqa: E402
 from .errors import CardError, InputError  # noqa: E402
 from .laws import MarchenkoPastur  # noqa: E402
 from .spectra import compare_to_law, eigvalsh, ks_statistic, wasserstein1  # noqa: E402
+from .version import __version__  # noqa: E402
 
 __all__ = [
+    "__version__",
     "CardError",
     "InputError",
     "MarchenkoPastur",

@@ -1,17 +1,20 @@
 """Claim cards: schema, validation and the catalogue loader.
 
-Cards live in TOML files as ``[[claim]]`` tables. The built-in catalogue ships with the
-package (``theory/`` in the source tree); users add directories with ``--catalogue DIR``
-or ``RMTCHECK_CATALOGUE`` (paths separated by ``os.pathsep``). See README for the schema.
+A catalogue directory holds one folder per source text, ``<text>/cards.toml``, whose
+``[text]`` table names the text (folder name, ID prefix, citation, seed files) and whose
+``[[claim]]`` tables are its cards; loose ``*.toml`` files of cards are read too. The
+built-in catalogue ships with the package (``theory/`` in the source tree, installed as
+``rmtcheck.theory``); users add directories with ``--catalogue DIR`` or
+``RMTCHECK_CATALOGUE`` (paths separated by ``os.pathsep``). See README for the schema.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from .domain import ParamSpec, parse_spec
 from .expr import names_in
 
 KINDS = ("exact", "distributional", "inequality", "scaling", "qualitative")
-EXPECTED = ("holds", "fails")
+EXPECTED = ("holds", "fails", "observation", "unreproduced")
 COMPARES = ("allclose", "sorted")
 _REQUIRED = ("id", "title", "statement", "source", "kind", "expected", "empirical", "tolerance")
 _OPTIONAL = (
@@ -34,7 +37,30 @@ _OPTIONAL = (
     "counterexample",
     "notes",
     "tags",
+    "covers",
+    "quote",
+    "tried",
+    "timeout_s",
 )
+_COUNTER_FIELDS = {"params", "statistic", "value", "rtol", "atol", "range", "note"}
+_TEXT_FIELDS = {
+    "name": str, "prefix": str, "short": str, "title": str, "citation": str, "seeds": list
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    """One source text: its folder ``name``, the ``prefix`` of its claim IDs, the ``short``
+    citation (``Authors (year)``), the full ``citation`` (authors, year, title, venue) and
+    the seed files it was read from."""
+
+    name: str
+    prefix: str
+    short: str
+    title: str
+    citation: str
+    seeds: tuple[str, ...] = ()
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,12 +85,20 @@ class Card:
     counterexample: dict[str, Any] | None = None
     notes: str = ""
     tags: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
+    quote: str = ""
+    tried: str = ""
+    timeout_s: float | None = None
     origin: str = ""
+    text: Text | None = None
 
     @property
     def source_text(self) -> str:
+        """Where the statement is printed: the text's short citation, section and equation
+        (the seed file name stays in ``source['file']`` for traceability)."""
         s = self.source
-        return ", ".join(x for x in (s.get("file"), s.get("section"), s.get("equation")) if x)
+        head = self.text.short if self.text else s.get("file")
+        return ", ".join(x for x in (head, s.get("section"), s.get("equation")) if x)
 
     def scale_values(self, scale: str) -> dict[str, Any]:
         """Parameter values and run settings (``sizes``, ``trials``) of a scale."""
@@ -79,6 +113,7 @@ class Card:
             "id": self.id,
             "title": self.title,
             "kind": self.kind,
+            "text": self.text.name if self.text else None,
             "source": self.source_text,
             "expected": self.expected,
         }
@@ -89,13 +124,44 @@ def _check(cond: bool, where: str, fld: str, problem: str) -> None:
         raise CardError(where, fld, problem)
 
 
-def parse_card(raw: dict[str, Any], origin: str) -> Card:
+def parse_text(raw: Any, origin: str) -> Text:
+    """Validate a ``[text]`` table."""
+    where = f"[text] ({origin_name(origin)})"
+    _check(isinstance(raw, dict), where, "text", "must be a table")
+    for key, typ in _TEXT_FIELDS.items():
+        _check(key == "seeds" or key in raw, where, key, "is required")
+        _check(key not in raw or isinstance(raw[key], typ), where, key, f"must be a {typ.__name__}")
+    unknown = set(raw) - set(_TEXT_FIELDS)
+    _check(not unknown, where, sorted(unknown)[0] if unknown else "", "unknown field")
+    _check(raw["prefix"].isupper() and raw["prefix"].isalpha(), where, "prefix",
+           f"{raw['prefix']!r} must be upper-case letters, e.g. PAP")
+    folder = Path(origin).parent.name
+    _check(Path(origin).name != "cards.toml" or raw["name"] == folder, where, "name",
+           f"{raw['name']!r} differs from its folder {folder!r}: one name per text")
+    return Text(raw["name"], raw["prefix"], raw["short"], raw["title"], raw["citation"],
+                tuple(raw.get("seeds", ())), origin)
+
+
+def origin_name(origin: str) -> str:
+    """``papyan2020/cards.toml`` for a file of a text folder, the file name otherwise."""
+    path = Path(origin)
+    folder_files = ("cards.toml", "scenarios.toml", "ledger.toml")
+    return f"{path.parent.name}/{path.name}" if path.name in folder_files else path.name
+
+
+def parse_card(raw: dict[str, Any], origin: str, text: Text | None = None) -> Card:
     """Validate one ``[[claim]]`` table and build its Card."""
-    where = f"{raw.get('id', '?')} ({Path(origin).name})"
+    where = f"{raw.get('id', '?')} ({origin_name(origin)})"
     for key in _REQUIRED:
         _check(key in raw, where, key, "is required")
     unknown = set(raw) - set(_REQUIRED) - set(_OPTIONAL)
     _check(not unknown, where, sorted(unknown)[0] if unknown else "", "unknown field")
+    if text is not None:
+        _check(str(raw["id"]).startswith(text.prefix + "-"), where, "id",
+               f"IDs of the text {text.name} start with {text.prefix}-")
+    covers = raw.get("covers", [])
+    _check(isinstance(covers, list) and all(isinstance(c, str) for c in covers), where,
+           "covers", "must be a list of specification IDs")
     for key in ("id", "title", "statement", "empirical"):
         _check(
             isinstance(raw[key], str) and raw[key].strip() != "",
@@ -108,7 +174,7 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
         raw["expected"] in EXPECTED,
         where,
         "expected",
-        f"{raw['expected']!r} is not one of holds, fails",
+        f"{raw['expected']!r} is not one of {', '.join(EXPECTED)}",
     )
     if raw["expected"] == "fails":
         _check(
@@ -117,6 +183,15 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
             "corrected",
             "a card expected to fail must name its corrected claim",
         )
+        _check(isinstance(raw.get("quote"), str) and raw["quote"].strip() != "", where, "quote",
+               "a printed error quotes the printed sentence (short)")
+        _check_counterexample(raw.get("counterexample"), where)
+    if raw["expected"] == "unreproduced":
+        _check(isinstance(raw.get("tried"), str) and raw["tried"].strip() != "", where, "tried",
+               "an unreproduced card records the conditions tried")
+    timeout = raw.get("timeout_s")
+    _check(timeout is None or (isinstance(timeout, int | float) and timeout > 0), where,
+           "timeout_s", "must be a positive number of seconds")
     src = raw["source"]
     _check(
         isinstance(src, dict) and "file" in src,
@@ -134,10 +209,10 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
     kind = raw["kind"]
     if kind == "exact":
         _check(
-            isinstance(raw.get("theory"), str),
+            isinstance(raw.get("theory", ""), str),
             where,
             "theory",
-            "exact claims need a theory function",
+            "must name a function (leave it out for a residual compared with zero)",
         )
         _check(
             any(k in tol for k in ("rtol", "atol", "sigmas")),
@@ -165,6 +240,8 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
             "fit",
             "scaling claims need fit = { size = NAME, exponent = P }",
         )
+        _check(fit.get("bound", "equal") in ("equal", "upper"), where, "fit.bound",
+               "is 'equal' (Theta, the default) or 'upper' (O)")
     compare = raw.get("compare", "allclose")
     _check(
         compare in COMPARES, where, "compare", f"{compare!r} is not one of {', '.join(COMPARES)}"
@@ -177,6 +254,8 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
         raise CardError(where, "params", str(exc)) from None
     _check_bound_order(where, params)
     scale = raw.get("scale", {})
+    if raw["expected"] == "fails":
+        _check_inside_domain(raw["counterexample"], params, scale, where)
     _check(
         isinstance(scale, dict) and "quick" in scale,
         where,
@@ -215,33 +294,60 @@ def parse_card(raw: dict[str, Any], origin: str) -> Card:
         counterexample=raw.get("counterexample"),
         notes=raw.get("notes", ""),
         tags=tuple(raw.get("tags", ())),
+        covers=tuple(covers),
+        quote=raw.get("quote", ""),
+        tried=raw.get("tried", ""),
+        timeout_s=timeout,
         origin=origin,
+        text=text,
     )
 
 
-def load_file(path: str | Path) -> list[Card]:
-    """All cards of one TOML file."""
-    path = Path(path)
+def read_toml(path: Path) -> dict[str, Any]:
+    """A catalogue TOML file (cards or scenarios), with errors naming the file."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            "--catalogue", f"cannot read {path.name}: {exc}", "readable TOML files"
+            "--catalogue", f"cannot read {origin_name(str(path))}: {exc}", "readable TOML files"
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise CardError(path.name, "(file)", f"invalid TOML: {exc}") from None
+        raise CardError(origin_name(str(path)), "(file)", f"invalid TOML: {exc}") from None
+
+
+def load_file(path: str | Path) -> list[Card]:
+    """All cards of one TOML file (with its ``[text]`` table when it has one)."""
+    path = Path(path)
+    data = read_toml(path)
+    unknown = set(data) - {"text", "claim"}
+    if unknown:
+        raise CardError(origin_name(str(path)), sorted(unknown)[0], "unknown top-level table")
+    text = parse_text(data["text"], str(path)) if "text" in data else None
     claims = data.get("claim", [])
     if not isinstance(claims, list):
-        raise CardError(path.name, "claim", "use [[claim]] tables")
-    return [parse_card(raw, str(path)) for raw in claims]
+        raise CardError(origin_name(str(path)), "claim", "use [[claim]] tables")
+    return [parse_card(raw, str(path), text) for raw in claims]
+
+
+def package_dir(name: str, source_folder: str) -> Path:
+    """Folder of the installed subpackage ``rmtcheck.<name>`` (found without importing it),
+    or ``<source_folder>`` beside the engine in a source tree."""
+    spec = importlib.util.find_spec(f"rmtcheck.{name}")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parents[2] / source_folder
 
 
 def builtin_dir() -> Path:
-    """The shipped catalogue directory."""
-    try:
-        return Path(str(resources.files("rmtcheck.theory")))
-    except ModuleNotFoundError:  # running from a source tree without installation
-        return Path(__file__).resolve().parents[2] / "theory"
+    """The shipped catalogue directory (``theory/``)."""
+    return package_dir("theory", "theory")
+
+
+def catalogue_files(d: Path, name: str = "cards.toml") -> list[Path]:
+    """Card files of a catalogue directory: ``<text>/cards.toml`` and loose ``*.toml``
+    (``name = "scenarios.toml"`` lists the scenario files of a simulations directory)."""
+    loose = sorted(d.glob("*.toml")) if name == "cards.toml" else []
+    return loose + sorted(d.glob(f"*/{name}"))
 
 
 def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
@@ -261,21 +367,27 @@ def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
 @lru_cache(maxsize=8)
 def _load(dirs: tuple[Path, ...]) -> dict[str, Card]:
     cards: dict[str, Card] = {}
+    prefixes: dict[str, Text] = {}
     for d in dirs:
-        for path in sorted(d.glob("*.toml")):
+        for path in catalogue_files(d):
             for card in load_file(path):
                 if card.id in cards:
                     raise CardError(
-                        f"{card.id} ({path.name})",
+                        f"{card.id} ({origin_name(str(path))})",
                         "id",
-                        f"duplicate of a card in {Path(cards[card.id].origin).name}",
+                        f"duplicate of a card in {origin_name(cards[card.id].origin)}",
                     )
+                text = card.text
+                if text is not None and prefixes.setdefault(text.prefix, text).name != text.name:
+                    raise CardError(f"[text] ({origin_name(str(path))})", "prefix",
+                                    f"{text.prefix} is already the prefix of "
+                                    f"{prefixes[text.prefix].name}")
                 cards[card.id] = card
     for card in cards.values():
         for ref in (card.corrected, card.corrects):
             if ref is not None and ref not in cards:
                 raise CardError(
-                    f"{card.id} ({Path(card.origin).name})",
+                    f"{card.id} ({origin_name(card.origin)})",
                     "corrected/corrects",
                     f"names unknown claim {ref!r}",
                 )
@@ -285,6 +397,16 @@ def _load(dirs: tuple[Path, ...]) -> dict[str, Card]:
 def load_catalogue(extra: list[str] | None = None) -> dict[str, Card]:
     """All cards of the built-in catalogue plus ``extra`` directories, by ID."""
     return dict(_load(tuple(catalogue_dirs(extra))))
+
+
+def load_texts(extra: list[str] | None = None) -> dict[str, Text]:
+    """The source texts of the catalogue by ID prefix (PAP, WANG, ...): the one table that
+    leads from a claim ID to its folder."""
+    out: dict[str, Text] = {}
+    for card in load_catalogue(extra).values():
+        if card.text is not None:
+            out.setdefault(card.text.prefix, card.text)
+    return out
 
 
 def get_card(claim_id: str, extra: list[str] | None = None) -> Card:
@@ -310,3 +432,39 @@ def _check_bound_order(where: str, params: dict[str, ParamSpec]) -> None:
                    "declare them first")
         seen.add(name)
 
+
+def _check_counterexample(ce: Any, where: str) -> None:
+    """A printed error records the statistic that shows the failure, its value at the
+    counterexample (``value`` with ``rtol``/``atol``, or a ``range``) and the parameters."""
+    _check(isinstance(ce, dict), where, "counterexample",
+           "a card expected to fail records its counterexample as a table")
+    unknown = set(ce) - _COUNTER_FIELDS
+    _check(not unknown, where, f"counterexample.{sorted(unknown)[0] if unknown else ''}",
+           "unknown field")
+    _check(isinstance(ce.get("params"), dict), where, "counterexample.params",
+           "is required: the parameters of the counterexample")
+    _check(isinstance(ce.get("statistic"), str), where, "counterexample.statistic",
+           "is required: the statistic that shows the failure")
+    has_value = isinstance(ce.get("value"), int | float) and ("rtol" in ce or "atol" in ce)
+    has_range = isinstance(ce.get("range"), list) and len(ce["range"]) == 2
+    _check(has_value or has_range, where, "counterexample",
+           "needs value with rtol/atol, or range = [low, high]")
+
+
+def _check_inside_domain(ce: dict[str, Any], params: dict[str, ParamSpec],
+                         scale: dict[str, Any], where: str) -> None:
+    """The counterexample of a printed error lies inside the card's domain (the text's
+    hypotheses), and the quick scale runs at it."""
+    from .domain import resolve  # noqa: PLC0415
+
+    quick = {k: v for k, v in scale.get("quick", {}).items() if k in params}
+    try:
+        resolve(params, {**quick, **ce["params"]})
+    except InputError as exc:
+        raise CardError(where, f"counterexample.params.{exc.name.removeprefix('--param ')}",
+                        f"lies outside the card's domain: {exc.problem}"
+                        + (f"; valid: {exc.valid}" if exc.valid else "")) from None
+    differs = sorted(k for k, v in ce["params"].items()
+                     if k in scale.get("quick", {}) and scale["quick"][k] != v)
+    _check(not differs, where, "scale.quick",
+           f"must run at the counterexample (differs in {differs})")

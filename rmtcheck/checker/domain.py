@@ -67,7 +67,7 @@ class ParamSpec:
             if value not in self.options:
                 raise InputError(where, f"got {value!r}", self.describe())
         else:
-            value = _number(value, self.type, where, self.describe())
+            value = as_number(value, self.type, where, self.describe())
             lo, hi = self.bounds(env)
             if (lo is not None and value < lo) or (hi is not None and value > hi):
                 evaluated = isinstance(self.low, str) or isinstance(self.high, str)
@@ -79,7 +79,7 @@ class ParamSpec:
         return value
 
 
-def _number(value: Any, kind: str, where: str, valid: str) -> int | float:
+def as_number(value: Any, kind: str, where: str, valid: str) -> int | float:
     if isinstance(value, bool):
         raise InputError(where, f"got {value!r}", valid)
     if isinstance(value, str):

@@ -3,10 +3,12 @@
 Contracts of the functions a card names (all take plain parameters; ``rng`` is a
 ``numpy.random.Generator``):
 - exact: ``theory(**params) -> array``; ``empirical(rng, **params) -> array | Estimate``.
+  A residual card leaves ``theory`` out: its empirical residuals are compared with zero.
 - distributional: ``theory(**params) -> law`` (``cdf``, ``ppf``, optional ``support``);
   ``empirical(rng, **params) -> 1-D sample``.
 - inequality: ``empirical(rng, **params) -> margin | {"margin": ..., ...}`` (>= 0 holds).
-- scaling: ``empirical(rng, **params, <size>=n) -> positive float``.
+- scaling: ``empirical(rng, **params, <size>=n) -> positive float``; ``fit = {size, exponent}``
+  (and ``bound = "upper"`` for a statement O(size^p) rather than Theta(size^p)).
 - qualitative: ``empirical(rng, **params) -> {statistic: number}``; the card's criterion
   is evaluated on those statistics and the parameters.
 """
@@ -51,8 +53,9 @@ def _max_relative(err: np.ndarray, theory: np.ndarray) -> float:
 
 
 def check_exact(card: Card, params: dict[str, Any], rngs: list[np.random.Generator]) -> Result:
-    """Closed form against computation: max abs/rel error (or max z-score for an Estimate)."""
-    theory = _as_array(call_with(_fn(card, "theory"), params))
+    """Closed form against computation: max abs/rel error (or max z-score for an Estimate);
+    a card without a theory side compares its residuals with zero."""
+    theory = _as_array(call_with(_fn(card, "theory"), params)) if card.theory else None
     rtol = _tol(card, "rtol", params, 0.0)
     atol = _tol(card, "atol", params, 0.0)
     sigmas = _tol(card, "sigmas", params)
@@ -62,14 +65,12 @@ def check_exact(card: Card, params: dict[str, Any], rngs: list[np.random.Generat
         emp = call_with(_fn(card, "empirical"), {**params, "rng": rng})
         est = emp if isinstance(emp, Estimate) else None
         value = _as_array(est.value if est else emp)
+        if theory is None:
+            theory = np.zeros_like(value)
         if card.compare == "sorted":
             value, theory = np.sort(value.ravel()), np.sort(theory.ravel())
-        if value.shape != theory.shape:
-            return (
-                False,
-                {"shape_mismatch": 1.0, "theory_size": theory.size, "empirical_size": value.size},
-                {},
-            )
+        if value.shape != theory.shape:  # a broken card, not a failed statement: outcome error
+            raise ValueError(f"shape mismatch: theory {theory.shape}, empirical {value.shape}")
         err = np.abs(value - theory)
         bound = atol + rtol * np.abs(theory)
         stats = {
@@ -135,7 +136,8 @@ def check_scaling(
     card: Card, params: dict[str, Any], cells: list[tuple[float, float]], seed: int
 ) -> Result:
     """Fit the exponent over (size, value) cells; holds when the predicted one is inside the
-    bootstrap interval widened by ``slack``."""
+    bootstrap interval widened by ``slack`` (with ``fit.bound = "upper"``, for an O(size^p)
+    bound, when the interval reaches down to p or below)."""
     sizes = np.array([c[0] for c in cells])
     values = np.array([c[1] for c in cells])
     conf = float(card.fit.get("confidence", 0.95))
@@ -144,7 +146,10 @@ def check_scaling(
     )
     predicted = float(evaluate(card.fit["exponent"], params))
     slack = _tol(card, "slack", params, 0.0)
-    passed = result.ci_low - slack <= predicted <= result.ci_high + slack
+    if card.fit.get("bound") == "upper":  # statistic = O(size^p): the slope is at most p
+        passed = result.ci_low - slack <= predicted
+    else:
+        passed = result.ci_low - slack <= predicted <= result.ci_high + slack
     stats = {**result.as_dict(), "predicted": predicted}
     return (
         bool(passed),

@@ -6,18 +6,21 @@ parallel executors and the result store build on the same two functions.
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .. import validate
-from ..errors import InputError
+from ..errors import CardError, InputError
 from ..rng import DEFAULT_SEED, generator
 from . import kinds
 from .cards import Card, get_card
 from .domain import resolve
 from .resolve import call_with, resolve_function
-from .verdict import Verdict
+from .verdict import Verdict, make_verdict
 
 Progress = Callable[[int], Any] | None
 _EVAL = {
@@ -86,47 +89,67 @@ def check(
     trials: int | None = None,
     progress: Progress = None,
     catalogue: list[str] | None = None,
+    timeout_s: float | None = None,
 ) -> Verdict:
-    """Check ``claim`` at ``scale`` (parameters overridable) and return its verdict."""
+    """Check ``claim`` at ``scale`` (parameters overridable) and return its verdict.
+
+    Bad input raises :class:`InputError`; anything that goes wrong inside the card's
+    functions (an exception, a NaN statistic, a shape mismatch, running past ``timeout_s``)
+    is the outcome ``error`` of the verdict, with its cause in one line."""
     card = claim if isinstance(claim, Card) else get_card(claim, catalogue)
     seed = validate.integer("--seed", seed, 0)
     params, sizes, trials = run_settings(card, scale, params, sizes, trials)
     start = time.perf_counter()
-    if card.kind == "scaling":
-        cells = []
-        for cell in scaling_cells(card, params, sizes, trials):
-            cells.append((cell["size"], run_cell(card, cell, seed)))
-            if progress:
-                progress(1)
-        passed, stats, detail = kinds.check_scaling(card, params, cells, seed)
-    else:
-        rngs = [generator(seed, card.id, params, t) for t in range(trials)]
-        passed, stats, detail = _EVAL[card.kind](card, params, rngs)
-        if progress:
-            progress(1)
-    seconds = time.perf_counter() - start
-    counter = None
-    if not passed:
-        counter = {"params": params, "seed": seed, "statistics": stats}
-        if card.counterexample:
-            counter["minimal"] = card.counterexample
-    return Verdict(
-        claim=card.id,
-        title=card.title,
-        kind=card.kind,
-        params=params,
-        seed=seed,
-        scale=scale,
-        expected=card.expected,
-        passed=bool(passed),
-        statistics=stats,
-        tolerance=dict(card.tolerance),
-        counterexample=counter,
-        seconds=seconds,
-        source=card.source_text,
-        corrected=card.corrected,
-        detail=detail,
-    )
+    stats: dict[str, Any] = {}
+    detail: dict[str, Any] = {}
+    error = None
+    try:
+        with time_limit(timeout_s):
+            if card.kind == "scaling":
+                cells = []
+                for cell in scaling_cells(card, params, sizes, trials):
+                    cells.append((cell["size"], run_cell(card, cell, seed)))
+                    if progress:
+                        progress(1)
+                passed, stats, detail = kinds.check_scaling(card, params, cells, seed)
+            else:
+                rngs = [generator(seed, card.id, params, t) for t in range(trials)]
+                passed, stats, detail = _EVAL[card.kind](card, params, rngs)
+                if progress:
+                    progress(1)
+        outcome = "holds" if passed else "fails"
+    except (InputError, CardError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure inside a card is the outcome error
+        outcome, error = "error", one_line(exc)
+    return make_verdict(card, params, seed=seed, scale=scale, outcome=outcome, statistics=stats,
+                        seconds=time.perf_counter() - start, detail=detail, error=error)
+
+
+def one_line(exc: BaseException) -> str:
+    """``Type: message`` on one line (the cause of an ``error`` outcome)."""
+    text = " ".join(str(exc).split()) or "(no message)"
+    return f"{type(exc).__name__}: {text}"[:500]
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`TimeoutError` in the main thread after ``seconds`` (no limit for
+    ``None``, or off the main thread, where no alarm can be set)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"ran past the card's timeout_s = {seconds:g}")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def work_units(card: Card, scale: str) -> int:

@@ -27,8 +27,8 @@ def versions() -> dict[str, str]:
     """Software versions recorded in every verdict."""
     import scipy  # noqa: PLC0415
 
-    from .. import __version__  # noqa: PLC0415
     from ..backend import backend_name  # noqa: PLC0415
+    from ..version import __version__  # noqa: PLC0415
 
     return {
         "rmtcheck": __version__,
@@ -39,11 +39,11 @@ def versions() -> dict[str, str]:
     }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, np.ndarray):
@@ -53,12 +53,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+OUTCOMES = ("holds", "fails", "error")
+
+
 @dataclass
 class Verdict:
     """The outcome of checking one claim at one parameter set and seed.
 
-    ``passed`` says whether the statement held in this run; ``meets_expected`` compares it
-    with the card's expected verdict (``holds`` or ``fails``).
+    ``outcome`` is ``holds`` or ``fails`` (the statement held or not in this run) or ``error``
+    (an exception, a NaN or inf statistic, a shape mismatch or a timeout: ``error`` says
+    which). ``meets_expected`` compares it with the card's expectation: ``holds``; ``fails``
+    only when the recorded counterexample reproduces (``reproduced``); ``observation``
+    whenever it ran; ``unreproduced`` while the statistic stays on the failing side. An
+    error never meets an expectation.
     """
 
     claim: str
@@ -68,23 +75,38 @@ class Verdict:
     seed: int
     scale: str
     expected: str
-    passed: bool
+    outcome: str
     statistics: dict[str, Any]
     tolerance: dict[str, Any]
     counterexample: dict[str, Any] | None
     seconds: float
     source: str = ""
     corrected: str | None = None
+    error: str | None = None
+    reproduced: bool | None = None
     versions: dict[str, str] = field(default_factory=versions)
     detail: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
+    def passed(self) -> bool:
+        """The statement held in this run."""
+        return self.outcome == "holds"
+
+    @property
     def meets_expected(self) -> bool:
-        return self.passed == (self.expected == "holds")
+        if self.outcome == "error":
+            return False
+        if self.expected == "holds":
+            return self.outcome == "holds"
+        if self.expected == "observation":
+            return True
+        if self.expected == "unreproduced":
+            return self.outcome == "fails"
+        return self.outcome == "fails" and self.reproduced is not False
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready record (the plotting ``detail`` is left out)."""
-        return _plain(
+        return plain(
             {
                 "claim": self.claim,
                 "title": self.title,
@@ -93,8 +115,11 @@ class Verdict:
                 "seed": self.seed,
                 "scale": self.scale,
                 "expected": self.expected,
+                "outcome": self.outcome,
                 "passed": bool(self.passed),
                 "meets_expected": bool(self.meets_expected),
+                "error": self.error,
+                "reproduced": self.reproduced,
                 "statistics": self.statistics,
                 "tolerance": self.tolerance,
                 "counterexample": self.counterexample,
@@ -104,3 +129,77 @@ class Verdict:
                 "versions": self.versions,
             }
         )
+
+
+def bad_statistic(stats: dict[str, Any]) -> str | None:
+    """The first statistic that is NaN or infinite, if any (it makes the outcome ``error``)."""
+    for key, value in stats.items():
+        number = isinstance(value, float | int | np.number) and not isinstance(value, bool)
+        if number and not np.isfinite(float(value)):
+            return f"statistic {key} is {float(value)}"
+    return None
+
+
+def reproduces(card: Any, params: dict[str, Any], stats: dict[str, Any]) -> bool | None:
+    """Whether this run reproduces a ``fails`` card's recorded counterexample: ``None`` when
+    the run is not at the counterexample's parameters (or the card records none), else
+    whether the recorded statistic lies within its tolerance of the recorded value."""
+    ce = card.counterexample
+    if card.expected != "fails" or not ce or "statistic" not in ce:
+        return None
+    if any(params.get(k) != v for k, v in ce.get("params", {}).items()):
+        return None
+    value = stats.get(ce["statistic"])
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    if "range" in ce:
+        low, high = ce["range"]
+        return bool(low <= value <= high)
+    target = float(ce["value"])
+    return bool(abs(value - target) <= float(ce.get("atol", 0.0)) + float(ce.get("rtol", 0.0))
+                * abs(target))
+
+
+def make_verdict(
+    card: Any,
+    params: dict[str, Any],
+    *,
+    seed: int,
+    scale: str,
+    outcome: str,
+    statistics: dict[str, Any],
+    seconds: float,
+    detail: dict[str, Any] | None = None,
+    error: str | None = None,
+) -> Verdict:
+    """The one constructor of verdict records, for ``check`` and ``sweep`` alike: a NaN or
+    inf statistic turns the outcome into ``error``; a failing run records its
+    counterexample (with the card's recorded one) and whether it reproduces."""
+    if outcome != "error" and (bad := bad_statistic(statistics)):
+        outcome, error = "error", bad
+    counter = None
+    reproduced = None
+    if outcome == "fails":
+        counter = {"params": params, "seed": seed, "statistics": statistics}
+        if card.counterexample:
+            counter["recorded"] = card.counterexample
+        reproduced = reproduces(card, params, statistics)
+    return Verdict(
+        claim=card.id,
+        title=card.title,
+        kind=card.kind,
+        params=params,
+        seed=seed,
+        scale=scale,
+        expected=card.expected,
+        outcome=outcome,
+        statistics=statistics,
+        tolerance=dict(card.tolerance),
+        counterexample=counter,
+        seconds=seconds,
+        source=card.source_text,
+        corrected=card.corrected,
+        error=error,
+        reproduced=reproduced,
+        detail=detail or {},
+    )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
 from ..checker.cards import get_card, load_catalogue
+from ..checker.coverage import ledger
 from ..checker.run import check, work_units
 from ..checker.verdict import Verdict
 from ..errors import InputError
@@ -19,6 +19,10 @@ CHECK_EPILOG = """examples:
   rmtcheck check RMT-MP-LAW
   rmtcheck check RMT-MP-LAW --param ratio=0.25 --param law=gaussian --json
   rmtcheck check RMT-MP-KS-RATE --scale full --seed 7
+
+outcomes: holds, fails, or error (an exception, a NaN or inf statistic, a shape mismatch or
+the card's timeout_s; an error never meets an expectation). A `fails` card meets its
+expectation only when its recorded counterexample reproduces.
 
 exit status: 0 the verdict meets the card's expected verdict, 1 it does not, 2 bad input."""
 
@@ -88,10 +92,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def _print_verdict(v: Verdict) -> None:
     mark = "as expected" if v.meets_expected else "NOT as expected"
+    said = {"holds": "held", "fails": "did not hold", "error": "could not be evaluated"}
     print(
         f"{v.claim} [{v.kind}] expected {v.expected}: statement "
-        f"{'held' if v.passed else 'did not hold'} ({mark}), {v.seconds:.2f} s"
+        f"{said[v.outcome]} ({mark}), {v.seconds:.2f} s"
     )
+    if v.error:
+        print(f"  error: {v.error}")
+    if v.reproduced is not None:
+        print(f"  recorded counterexample reproduced: {'yes' if v.reproduced else 'no'}")
     print(f"  params: {json.dumps(v.as_dict()['params'])}")
     for key, value in v.as_dict()["statistics"].items():
         print(f"  {key}: {value}")
@@ -104,7 +113,8 @@ def run_check(args: argparse.Namespace) -> int:
     card = get_card(args.claim, args.catalogue)
     with bar(work_units(card, args.scale), desc=card.id, unit="cell") as b:
         v = check(
-            card, parse_params(args.param), scale=args.scale, seed=args.seed, progress=b.update
+            card, parse_params(args.param), scale=args.scale, seed=args.seed, progress=b.update,
+            timeout_s=card.timeout_s,
         )
     if args.json:
         print_json(v.as_dict())
@@ -124,11 +134,15 @@ def run_property(args: argparse.Namespace) -> int:
         res = search_counterexample(
             card, examples=args.examples, seed=args.seed, fixed=fixed, progress=b.update
         )
-    found = res.counterexample is not None
+    ce = res.counterexample
+    found = ce is not None and ce.outcome == "fails"
     if args.json:
         print_json(res.as_dict())
+    elif ce is not None and ce.outcome == "error":
+        print(f"{card.id}: error after {res.tried} examples (shrunk): {ce.error}")
+        print(f"  params: {json.dumps(ce.as_dict()['params'])}")
+        return 1
     elif found:
-        ce = res.counterexample
         print(f"{card.id}: counterexample found after {res.tried} examples (shrunk):")
         print(f"  params: {json.dumps(ce.as_dict()['params'])}")
         print(f"  statistics: {json.dumps(ce.as_dict()['statistics'])}")
@@ -140,7 +154,9 @@ def run_property(args: argparse.Namespace) -> int:
     else:
         print(f"{card.id}: no counterexample in {res.tried} examples")
         print(f"  explored: {res.explored_text()}")
-    return 0 if found == (card.expected == "fails") else 1
+    if ce is not None and ce.outcome == "error":
+        return 1
+    return 0 if found == (card.expected in ("fails", "unreproduced")) else 1
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -153,10 +169,12 @@ def run_verify(args: argparse.Namespace) -> int:
     ) as b:
         for card in cards.values():
             b.set_postfix_str(card.id)
-            verdicts.append(check(card, scale=args.scale, seed=args.seed, progress=b.update))
+            verdicts.append(check(card, scale=args.scale, seed=args.seed, progress=b.update,
+                                  timeout_s=card.timeout_s))
     ok = all(v.meets_expected for v in verdicts)
     if args.report:
-        path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed)
+        path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed,
+                            ledger=ledger(args.catalogue) if not args.prefix else None)
         if not args.json:
             print(f"report: {path}")
     if args.json:
@@ -165,6 +183,9 @@ def run_verify(args: argparse.Namespace) -> int:
                 "scale": args.scale,
                 "seed": args.seed,
                 "all_as_expected": ok,
+                "errors": [v.claim for v in verdicts if v.outcome == "error"],
+                "mismatches": [v.claim for v in verdicts
+                               if v.outcome != "error" and not v.meets_expected],
                 "verdicts": [v.as_dict() for v in verdicts],
             }
         )
@@ -172,9 +193,15 @@ def run_verify(args: argparse.Namespace) -> int:
         for v in verdicts:
             print(
                 f"{'ok  ' if v.meets_expected else 'FAIL'} {v.claim:<32} {v.kind:<14} "
-                f"expected {v.expected:<5} held={'yes' if v.passed else 'no ':<3} "
-                f"{v.seconds:7.2f} s"
+                f"expected {v.expected:<12} outcome {v.outcome:<5} {v.seconds:7.2f} s"
             )
+        errors = [v for v in verdicts if v.outcome == "error"]
+        mismatches = [v for v in verdicts if v.outcome != "error" and not v.meets_expected]
         n_ok = sum(v.meets_expected for v in verdicts)
-        print(f"{n_ok}/{len(verdicts)} claims meet their expected verdict", file=sys.stdout)
+        print(f"{n_ok}/{len(verdicts)} claims meet their expected verdict")
+        for v in errors:
+            print(f"error: {v.claim}: {v.error}")
+        for v in mismatches:
+            print(f"mismatch: {v.claim}: expected {v.expected}, outcome {v.outcome}"
+                  + (", recorded counterexample not reproduced" if v.reproduced is False else ""))
     return 0 if ok else 1

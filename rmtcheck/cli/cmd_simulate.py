@@ -1,11 +1,11 @@
-"""``rmtcheck simulate``: run a full scenario from ``simulations/``."""
+"""``rmtcheck simulate``: run a full scenario of ``simulations/<text>/scenarios.toml``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from ..simulate import load_scenarios, simulate
+from ..checker.scenarios import load_scenarios, simulate
 from .common import add_common, parse_params, print_json
 
 
@@ -16,8 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Run a scenario of simulations/ and write its figures and summary.json "
         "(reproduced numbers beside the paper's).",
         epilog="examples:\n  rmtcheck simulate --list\n"
-        "  rmtcheck simulate mp_universality --scale quick --out runs/mp\n"
-        "  rmtcheck simulate mp_universality --param p=2000 --json",
+        "  rmtcheck simulate classical_mp_universality --scale quick --out runs/mp\n"
+        "  rmtcheck simulate classical_mp_universality --param p=2000 --json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     s.add_argument("name", metavar="NAME", nargs="?", help="scenario name (see --list)")
@@ -38,15 +38,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="the paper's words for --scale: reduced = quick, paper = full",
     )
     add_common(s)
-    s.set_defaults(run=run_simulate, scale="full")
+    s.set_defaults(run=run_simulate)
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     if args.list or not args.name:
-        found = load_scenarios()
+        found = load_scenarios(args.catalogue)
         if args.json:
             print_json(
-                [{"name": s.name, "title": s.title, "source": s.source} for s in found.values()]
+                [{"name": s.name, "title": s.title, "source": s.source, "claims": list(s.claims)}
+                 for s in found.values()]
             )
         else:
             for s in found.values():
@@ -56,7 +57,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.size:
         args.scale = {"reduced": "quick", "paper": "full"}[args.size]
     summary = simulate(
-        args.name, out, scale=args.scale, seed=args.seed, params=parse_params(args.param)
+        args.name, out, scale=args.scale, seed=args.seed, params=parse_params(args.param),
+        catalogue=args.catalogue,
     )
     if args.json:
         print_json(summary)

@@ -15,10 +15,10 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
 from ..backend import set_backend
 from ..errors import CardError, InputError
 from ..progress import set_enabled
+from ..version import __version__
 
 EPILOG = """examples:
   rmtcheck list
@@ -28,6 +28,8 @@ EPILOG = """examples:
   rmtcheck verify --scale quick --report report
   rmtcheck spectrum wishart --p 1000 --n 2000 --plot mp.png
   rmtcheck simulate wang2023_table1 --size reduced
+  rmtcheck coverage --text papyan2020
+  rmtcheck new-text smith2024 --prefix SMITH --dir mytexts
   rmtcheck sweep RMT-MP-KS-RATE --sizes 250,500,1000,2000 --trials 25 --store ks.db
 """
 

@@ -1,6 +1,6 @@
 """Canonical classification model CCM(D, C) and multinomial logistic regression on it.
 
-Papyan (2020), seed 003_72d8fee6e1d897af.txt, Sec. 8.1 (Def 8.1, Def 8.2): balanced classes,
+Papyan (2020), Sec. 8.1 (Def 8.1, Def 8.2): balanced classes,
 ``x_{i,c} = t mu_c + z_{i,c}`` with ``mu_c = e_c`` (or a rotation of it) and z ~ N(0, I_D).
 Rows of a data matrix are ordered class-major (all of class 0, then class 1, ...).
 """

@@ -1,6 +1,7 @@
 """Products of independent random matrices Q_N ... Q_1 (deep linear networks at initialization).
 
-Source: 002_c98a5a9dc558f5a6.txt, App. A.1 (eq. 6) and C.1; claim IDs DLN-NOT-1..3, DLN-DEF-4.
+Source: Hacohen & Weinshall (2022), supplementary material, App. A.1 (eq. 6) and C.1;
+claim IDs DLN-NOT-1..3, DLN-DEF-4.
 Q_n is m_n x m_{n-1} with i.i.d. entries of mean 0, variance sigma_n^2 and bounded kurtosis
 (the entry laws of :mod:`rmtcheck.ensembles.matrices`). Ordered products follow eq. (6):
 prefix P^l = Q_{l-1} ... Q_1 (P^1 = I), suffix S^l = Q_N ... Q_{l+1} (S^N = I),

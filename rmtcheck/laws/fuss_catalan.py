@@ -9,7 +9,8 @@ the MP law). The density uses the parametrization of Haagerup & Möller (2012) /
 which is free of cancellation (no root finding of the degree-(L+1) algebraic equation). In
 phi the mass element rho |dx/dphi| is smooth, so the CDF is a cumulative quadrature on a
 phi grid. Used by claim DLN-FC (products of L Gaussian matrices, App. A.1 of
-002_c98a5a9dc558f5a6.txt; the Fuss–Catalan second moment is quoted in DLN-THM-6 item 4).
+Hacohen & Weinshall (2022), supplementary material; the Fuss–Catalan second moment is
+quoted in DLN-THM-6 item 4).
 """
 
 from __future__ import annotations

@@ -54,13 +54,14 @@ def _first_layer_from(Z: Any, Z2: Any, v: Any, X: Any, X2: Any, activation: Acti
     return (X.T @ X2 / d) * (g.T @ (activation.derivative(Z2) * v[:, None]) / h)
 
 
-def ntk_first_layer(W: Any, v: Any, X: Any, activation: Activation, X2: Any = None) -> Any:
+def tangent_kernel_first_layer(W: Any, v: Any, X: Any, activation: Activation,
+                               X2: Any = None) -> Any:
     """First-layer NTK of eq. (5): K_1 = (X^T X2 / d) o (1/h) sigma'(Z)^T diag(v)^2 sigma'(Z2)."""
     Z2 = None if X2 is None else preactivations(W, X2)
     return _first_layer_from(preactivations(W, X), Z2, v, X, X2, activation)
 
 
-def ntk_kernel(W: Any, v: Any, X: Any, activation: Activation, layers: str = "both",
+def tangent_kernel(W: Any, v: Any, X: Any, activation: Activation, layers: str = "both",
                X2: Any = None) -> Any:
     """K^NTK = K_1 + K^CK (``layers='both'``) or K_1 alone (``'first'``), eq. (5) / footnote 2.
     The pre-activations are computed once and shared by both terms."""
@@ -90,8 +91,8 @@ def lazy_predict(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, X_t
     """Lazy-training predictor of eq. (6) at X_test (d x m): min-norm interpolation of the
     linearized network around (W, v) with the initial NTK. ``include_f0=False`` gives the
     plain kernel regressor y K^{-1} K(X, x) (the variant compared in WANG-CLAIM-LAZY)."""
-    K = ntk_kernel(W, v, X, activation, layers)
-    Kx = ntk_kernel(W, v, X, activation, layers, X2=X_test)
+    K = tangent_kernel(W, v, X, activation, layers)
+    Kx = tangent_kernel(W, v, X, activation, layers, X2=X_test)
     target = np.asarray(y, dtype=float)
     if include_f0:
         target = target - network_output(W, v, X, activation)

@@ -6,13 +6,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ..spectra.compare import qq_data  # noqa: E402
+from ..spectra.compare import qq_data
 
 
 def plot_spectrum(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checker.cards import Card
+from ..checker.coverage import Entry, counts
 from ..checker.verdict import Verdict
 from ..plots.scaling import plot_scaling
 from ..plots.spectrum import plot_spectrum
@@ -52,39 +53,76 @@ def _tol_text(tol: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in tol.items() if k != "why")
 
 
+def _anchor(claim: str) -> str:
+    return claim.lower().replace(".", "")
+
+
+def _ledger_lines(entries: list[Entry]) -> list[str]:
+    """The coverage ledger: counts per text, then every specification ID."""
+    lines = ["", "## Coverage of the specifications", "",
+             "Every specification ID (claims, theorems, lemmas, corollaries) with its status: "
+             "`card` (the cards that check it), `not checkable` or `open` (checkable, no card "
+             "yet), each with its reason (`rmtcheck coverage`).", "",
+             "| text | card | not checkable | open | missing | total |",
+             "|---|---|---|---|---|---|"]
+    for text, row in counts(entries).items():
+        lines.append(f"| {text} | {row['card']} | {row['not checkable']} | {row['open']} | "
+                     f"{row['missing']} | {row['total']} |")
+    lines += ["", "| ID | status | cards or reason |", "|---|---|---|"]
+    for e in entries:
+        what = ", ".join(f"[{c}](#{_anchor(c)})" for c in e.cards) or e.reason
+        lines.append(f"| {e.id} | {e.status} | {what} |")
+    return lines
+
+
 def write_report(
-    verdicts: list[Verdict], cards: dict[str, Card], out_dir: str | Path, *, scale: str, seed: int
+    verdicts: list[Verdict], cards: dict[str, Card], out_dir: str | Path, *, scale: str, seed: int,
+    ledger: list[Entry] | None = None,
 ) -> Path:
     """Write the report into ``out_dir``; returns the path of report.md."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figures = {v.claim: _figure(v, cards[v.claim], out) for v in verdicts}
     ok = sum(v.meets_expected for v in verdicts)
+    errors = [v for v in verdicts if v.outcome == "error"]
     lines = [
         "# rmtcheck verification report",
         "",
         f"Scale `{scale}`, seed `{seed}`: **{ok} of {len(verdicts)} claims meet their expected "
-        "verdict**. A claim marked `fails` is a printed statement known to be wrong; it meets "
-        "its expectation when the check reproduces the failure (with a counterexample).",
+        f"verdict**, {len(errors)} ended in an error. Outcomes are `holds`, `fails` or `error`. "
+        "A claim expected to `fail` is a printed statement shown wrong inside the text's own "
+        "hypotheses; it meets its expectation only when its recorded counterexample "
+        "reproduces. An `observation` evaluates a statement outside its hypotheses and "
+        "judges nothing.",
         "",
-        "| claim | kind | expected | statement held | as expected | statistic | tolerance | s |",
+        "| claim | kind | expected | outcome | as expected | statistic | tolerance | s |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for v in verdicts:
         lines.append(
-            f"| [{v.claim}](#{v.claim.lower().replace('.', '')}) | {v.kind} | {v.expected} | "
-            f"{'yes' if v.passed else 'no'} | {'✅' if v.meets_expected else '❌'} | "
+            f"| [{v.claim}](#{_anchor(v.claim)}) | {v.kind} | {v.expected} | "
+            f"{v.outcome} | {'✅' if v.meets_expected else '❌'} | "
             f"{_key_stat(v)} | {_tol_text(v.tolerance)} | {v.seconds:.2f} |"
         )
-    for v in verdicts:
+    if errors:
+        lines += ["", "Errors:", ""] + [f"- {v.claim}: {v.error}" for v in errors]
+    heading = None
+    for v in sorted(verdicts, key=lambda v: (cards[v.claim].text.name if cards[v.claim].text
+                                             else "", v.claim)):
         card = cards[v.claim]
+        if card.text is not None and card.text.name != heading:
+            heading = card.text.name
+            lines += ["", f"## {card.text.short}: {card.text.title}", "", card.text.citation]
         lines += [
             "",
-            f"## {v.claim}",
+            f"### {v.claim}",
             "",
-            f"**{card.title}** ({v.kind}; source: {v.source})",
+            f"**{card.title}** ({v.kind}; {v.source})",
             "",
             f"> {card.statement}",
+            "",
+            f"Expected `{v.expected}`, outcome `{v.outcome}`"
+            + (f": {v.error}" if v.error else "") + ".",
             "",
             f"Parameters: `{json.dumps(v.as_dict()['params'])}`",
             "",
@@ -93,15 +131,18 @@ def write_report(
             f"Tolerance: {_tol_text(v.tolerance)} — {v.tolerance.get('why', '')}",
             "",
         ]
+        if card.quote:
+            lines += [f"Printed: “{card.quote}”", ""]
         if v.counterexample:
             lines += [f"Counterexample: `{json.dumps(v.as_dict()['counterexample'])}`", ""]
+            lines += ["Reproduce: `rmtcheck check " + v.claim + "".join(
+                f" --param {k}={x}" for k, x in v.params.items()) + f" --seed {seed}`", ""]
         if v.corrected:
-            lines += [
-                f"Corrected statement: [{v.corrected}](#{v.corrected.lower().replace('.', '')})",
-                "",
-            ]
+            lines += [f"Corrected statement: [{v.corrected}](#{_anchor(v.corrected)})", ""]
         if figures[v.claim]:
             lines += [f"![{v.claim}]({figures[v.claim]})", ""]
+    if ledger:
+        lines += _ledger_lines(ledger)
     path = out / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "results.json").write_text(json.dumps([v.as_dict() for v in verdicts], indent=2))

@@ -3,6 +3,7 @@ interlacing and Weyl checks."""
 
 from .compare import Comparison, compare_to_law, ks_statistic, outliers, qq_data, wasserstein1
 from .dense import eigvalsh
+from .edge import EdgeTest, edge_test, wigner_edge, wishart_edge
 from .interlacing import (
     cauchy_interlacing_margin,
     compression_interlacing_margin,
@@ -15,9 +16,11 @@ from .slq import log_spectrum_density, normalization, slq_density
 
 __all__ = [
     "Comparison",
+    "EdgeTest",
     "cauchy_interlacing_margin",
     "compare_to_law",
     "compression_interlacing_margin",
+    "edge_test",
     "eigvalsh",
     "fast_lanczos",
     "log_spectrum_density",
@@ -31,4 +34,6 @@ __all__ = [
     "slq_density",
     "wasserstein1",
     "weyl_margin",
+    "wigner_edge",
+    "wishart_edge",
 ]

@@ -6,11 +6,11 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-from .executors import pin_threads
+from .threads import pin_threads
 
 
 class PinThreads(WorkerPlugin):
-    """Run :func:`rmtcheck.sweep.executors.pin_threads` on every worker, also on ones that
+    """Run :func:`rmtcheck.sweep.threads.pin_threads` on every worker, also on ones that
     join (or are restarted) later."""
 
     name = "rmtcheck-pin-threads"

@@ -21,7 +21,6 @@ import logging
 import multiprocessing
 import os
 import re
-import sys
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -30,9 +29,8 @@ from typing import Any
 
 from .. import validate
 from ..errors import InputError
+from .threads import PINNED, pin_threads
 
-PINNED = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-          "NUMBA_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 CONNECT_TIMEOUT = 10.0
 _ADDRESS = re.compile(r"^(tcp|tls|ws|wss|inproc)://(\[[0-9a-fA-F:.]+\]|[^\s:/\[\]]+)(:\d{1,5})?/?$")
 
@@ -55,19 +53,6 @@ def init_worker(parent: int) -> None:
     """Process-pool initializer: pin threads; exit when the driver process is gone."""
     pin_threads()
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def pin_threads() -> None:
-    """Limit BLAS, OpenMP and numba in this process to one thread (worker initializer)."""
-    os.environ.update({name: "1" for name in PINNED})
-    try:  # BLAS libraries already loaded read no environment: limit them at run time
-        from threadpoolctl import threadpool_limits  # noqa: PLC0415
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
-    if "numba" in sys.modules:
-        sys.modules["numba"].set_num_threads(1)
 
 
 class Executor(ABC):

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
 from ..errors import InputError
+from ..version import __version__
 from .cells import canonical
 
 APPLICATION_ID = 0x524D5443  # "RMTC"

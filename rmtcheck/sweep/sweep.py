@@ -26,7 +26,7 @@ from ..backend import backend_name
 from ..checker import kinds
 from ..checker.cards import Card, get_card
 from ..checker.run import run_settings, scaling_cells
-from ..checker.verdict import Verdict
+from ..checker.verdict import Verdict, make_verdict
 from ..errors import InputError
 from ..rng import DEFAULT_SEED
 from .cells import cell_key, evaluate_cell
@@ -162,14 +162,9 @@ class Sweep:
         cells = [(r["size"], r["statistic"]) for r in rows]
         passed, stats, detail = kinds.check_scaling(self.card, self.params, cells, self.seed)
         stats = {**stats, "cells": len(rows), "complete": len(rows) == len(self.cells)}
-        counter = None if passed else {"params": self.params, "seed": self.seed,
-                                       "statistics": stats}
-        return Verdict(
-            claim=self.card.id, title=self.card.title, kind=self.card.kind, params=self.params,
-            seed=self.seed, scale=self.scale, expected=self.card.expected, passed=bool(passed),
-            statistics=stats, tolerance=dict(self.card.tolerance), counterexample=counter,
-            seconds=float(sum(r["seconds"] for r in rows)), source=self.card.source_text,
-            corrected=self.card.corrected, detail=detail)
+        return make_verdict(self.card, self.params, seed=self.seed, scale=self.scale,
+                            outcome="holds" if passed else "fails", statistics=stats,
+                            seconds=float(sum(r["seconds"] for r in rows)), detail=detail)
 
     def close(self) -> None:
         self.store.close()

@@ -1,6 +1,7 @@
 """Full-batch gradient descent for deep linear networks and the paired two-layer ReLU model.
 
-Source: 002_c98a5a9dc558f5a6.txt, App. A.2 (eq. 10), B.1 (eq. 21), B.2, B.3. Loss
+Source: Hacohen & Weinshall (2022), supplementary material, App. A.2 (eq. 10), B.1 (eq. 21),
+B.2, B.3. Loss
 L = 1/2 ||W X - Y||_F^2 with sums (DLN-EQ-LOSS), Sigma_XX = X X^T, Sigma_YX = Y X^T,
 Er = W Sigma_XX - Sigma_YX (DLN-DEF-3). Training runs in the principal coordinate system of
 Def. 1 (DLN-DEF-1): Sigma_XX = U D U^T, inputs rotated by U^T, so Sigma_XX = D, M = Sigma_YX U.

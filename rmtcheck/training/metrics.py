@@ -1,6 +1,6 @@
 """Metrics recorded along training runs of the two-layer network.
 
-Definitions follow the spec of seed 004_683c33a0321fdf26.txt (Wang et al. 2023):
+Definitions follow the spec of (Wang et al. 2023):
 WANG-DEF-R2, -TESTERR, -KTA (eq. 15), -ALIGN-W, -ALIGN-K, -PANGLES, -QQ, -CHANGE-NORMS
 (norms of eq. 17: ||M||_{2,inf} = largest row norm), -POWERLAW (Hill / CSN tail exponent).
 All functions take host NumPy arrays.
@@ -14,7 +14,7 @@ import numpy as np
 from scipy import stats
 
 from .. import validate
-from ..spectra.wang_tools import hill_alpha
+from ..spectra.tails import hill_alpha
 
 
 def r2_score(y_true: Any, y_pred: Any) -> float:
@@ -70,7 +70,7 @@ def principal_angles(basis: Any, W: Any, m: int) -> np.ndarray:
 def hill_tail_index(eigs: Any, k: int = 20) -> float:
     """Density exponent alpha of rho(x) ~ x^{-alpha} from the top k eigenvalues
     (WANG-DEF-POWERLAW): alpha = 1 + Hill tail index of the survival function
-    (:func:`rmtcheck.spectra.wang_tools.hill_alpha`, threshold the (k+1)-th largest).
+    (:func:`rmtcheck.spectra.tails.hill_alpha`, threshold the (k+1)-th largest).
     Smaller = heavier tail."""
     return 1.0 + hill_alpha(eigs, k)
 

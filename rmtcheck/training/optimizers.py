@@ -1,7 +1,7 @@
 """First-order optimizers acting in place on lists of arrays (NumPy or CuPy).
 
 Conventions follow the spec's WANG-DEF-GD / -SGD / -ADAM / -ADAGRAD (seed
-004_683c33a0321fdf26.txt, eq. 3; hyper-parameters are the PyTorch defaults, which the
+Wang et al. (2023), eq. 3; hyper-parameters are the PyTorch defaults, which the
 paper does not state):
 
 - ``sgd`` (also plain GD when the batch is the full data set): ``p <- p - lr g``.

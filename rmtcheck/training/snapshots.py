@@ -1,6 +1,6 @@
 """Spectra and metrics of a two-layer network state, for checkpoint hooks and summaries.
 
-Matrices (seed 004_683c33a0321fdf26.txt, Sec. 3 and 5; spec WANG-DEF-MP, -CK, -NTK):
+Matrices, Sec. 3 and 5; spec WANG-DEF-MP, -CK, -NTK):
 (1/h) W^T W (d x d, MP law with ratio d/h at initialization), K^CK (eq. 4) and the NTK
 (eq. 5: K_1 alone when only the first layer is trained, K_1 + K^CK otherwise).
 """
@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..laws.activations import Activation
-from ..laws.two_layer_kernels import ck_kernel, ntk_kernel
+from ..laws.two_layer_kernels import ck_kernel, tangent_kernel
 from . import metrics
 from .two_layer import Snapshot
 
@@ -47,7 +47,7 @@ def state(W: np.ndarray, v: np.ndarray, X: np.ndarray, act: Activation,
     h = W.shape[0]
     gram = W.T @ W / h
     ck = ck_kernel(W, X, act)
-    ntk = ntk_kernel(W, v, X, act, layers)
+    ntk = tangent_kernel(W, v, X, act, layers)
     (ew, uw), (ec, uc), (en, un) = _eig(gram), _eig(ck), _eig(ntk)
     return State(W, v, gram, ck, ntk, ew, ec, en, uw, uc, un)
 
@@ -146,7 +146,7 @@ def spectra_hook(X: np.ndarray, y: np.ndarray, act: Activation, layers: str = "f
         if beta is not None:
             row["align_w"] = float(abs(np.ravel(beta) @ uw) / np.linalg.norm(beta))
         if ntk:
-            row["lam_max_ntk"] = float(np.linalg.eigvalsh(ntk_kernel(snap.W, snap.v, X, act,
+            row["lam_max_ntk"] = float(np.linalg.eigvalsh(tangent_kernel(snap.W, snap.v, X, act,
                                                                      layers))[-1])
         return row
 

@@ -1,6 +1,6 @@
 """Training the linear-width two-layer network f(x) = v^T sigma(W x / sqrt d) / sqrt h.
 
-Source: seed 004_683c33a0321fdf26.txt (Wang et al. 2023), eqs. (2), (3), (7), (10),
+Source: Wang et al. (2023), eqs. (2), (3), (7), (10),
 (18)-(19); spec IDs WANG-DEF-NET2, -LOSS, -GRAD, -GD, -GD1, -SGD, -ADAM, -ADAGRAD.
 Shapes: X is d x n (columns are samples), y has n entries, W is h x d, v has h entries.
 With Z = W X / sqrt(d) and residual r = y - f(X), the eq.-(2) loss (1/(2n))||r||^2 has

@@ -1,5 +1,5 @@
-"""Host eigensolver (two-stage LAPACK, in place) and the syrk Gram path of wishart_eigvalsh:
-agreement with numpy.linalg.eigvalsh, thread-count independence, bad input."""
+"""The syrk + two-stage LAPACK path of wishart_eigvalsh and spectra.dense.eigvalsh: agreement
+with numpy.linalg.eigvalsh, thread-count independence, the CLI's sampler switch, bad input."""
 
 from __future__ import annotations
 
@@ -10,37 +10,13 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from rmtcheck.cli import cmd_spectrum
 from rmtcheck.cli.main import main
 from rmtcheck.ensembles.counter_rng import counter_matrix
 from rmtcheck.ensembles.matrices import random_matrix, wishart_eigvalsh
 from rmtcheck.errors import InputError
-from rmtcheck.spectra.dense import eigvalsh, eigvalsh_overwrite
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    m=st.integers(1, 60),
-    seed=st.integers(0, 2**32 - 1),
-    lower=st.booleans(),
-    dtype=st.sampled_from([np.float32, np.float64]),
-)
-def test_in_place_solver_matches_numpy(m, seed, lower, dtype):
-    a = np.random.default_rng(seed).standard_normal((m, m))
-    a = (a + a.T).astype(dtype)
-    expected = np.linalg.eigvalsh(a.astype(np.float64))
-    stored = np.tril(a) if lower else np.triu(a)  # only one triangle is read
-    got = eigvalsh_overwrite(np.asfortranarray(stored), lower=lower)
-    tol = (1e-5 if dtype == np.float32 else 1e-12) * max(1.0, np.abs(expected).max()) * m
-    assert got.dtype == dtype and np.all(np.diff(got) >= 0)
-    assert np.max(np.abs(got - expected)) <= tol
-    # negative control: reading the other (zero) triangle gives another spectrum
-    if m > 1 and np.any(np.tril(a, -1)):
-        wrong = eigvalsh_overwrite(np.asfortranarray(stored), lower=not lower)
-        assert np.max(np.abs(wrong - expected)) > tol
+from rmtcheck.spectra.dense import eigvalsh
 
 
 @pytest.mark.parametrize("p,n", [(40, 90), (90, 40), (1, 5), (5, 1), (64, 64)])
@@ -53,15 +29,6 @@ def test_wishart_eigvalsh_matches_the_gram_matrix(p, n):
         expected[: p - n] = 0.0
     assert np.max(np.abs(got - expected)) <= 1e-12 * max(1.0, expected.max())
     assert np.array_equal(got, wishart_eigvalsh(np.asfortranarray(x)))
-
-
-@pytest.mark.parametrize(
-    "a",
-    [np.ones((3, 4), order="F"), np.ones((3, 3)), np.ones((3, 3), dtype=np.int64, order="F")],
-)
-def test_in_place_solver_rejects_bad_arrays(a):
-    with pytest.raises(InputError):
-        eigvalsh_overwrite(a)
 
 
 def test_public_eigvalsh_keeps_its_input():

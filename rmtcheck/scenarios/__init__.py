@@ -1,1 +1,0 @@
-"""Scenario code run by the files in simulations/."""

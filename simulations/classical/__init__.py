@@ -1,0 +1,1 @@
+"""Full scenarios of classical: see ``scenarios.toml`` beside this file."""

@@ -1,0 +1,1 @@
+"""Full scenarios of kopitkov2019: see ``scenarios.toml`` beside this file."""
