@@ -82,3 +82,28 @@ def test_cli_switches_to_the_counter_sampler_by_size(capsys, monkeypatch):
     assert (small["sampler"], large["sampler"]) == ("numpy", "philox")
     assert small["consistent"] and large["consistent"]
     assert small["max_value"] != large["max_value"]
+
+
+def _cli_json(threads: int, *extra: str) -> dict:
+    env = dict(os.environ, NUMBA_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+    env["OMP_NUM_THREADS"] = str(threads)
+    argv = ["-m", "rmtcheck.cli.main", "spectrum", "wishart", "--p", "300", "--n", "500"]
+    out = subprocess.run(
+        [sys.executable, *argv, "--json", *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_cli_same_seed_same_spectrum_in_another_process():
+    """The sample's generator is keyed by the parameters, not by the parsed namespace (whose
+    function objects have per-process addresses)."""
+    first, again, two_threads = _cli_json(1), _cli_json(1), _cli_json(2)
+    assert first == again
+    for key in ("ks", "w1", "min_value", "max_value"):
+        assert abs(two_threads[key] - first[key]) <= 1e-12 * max(1.0, abs(first[key]))
+    other = _cli_json(1, "--seed", "7")  # negative control: another seed, another spectrum
+    assert other["max_value"] != first["max_value"]

@@ -143,6 +143,20 @@ def test_cli_sturm_json(capsys):
     assert out["edge_low"] < out["edge_high"] and out["min_value"] < out["max_value"]
 
 
+def test_cli_sturm_verdict_is_null_while_the_bracket_straddles_the_threshold(capsys):
+    argv = ["spectrum", "wishart", "--p", "3000", "--n", "6000", "--method", "sturm"]
+    assert main([*argv, "--width", "0.05", "--json"]) == 0
+    wide = json.loads(capsys.readouterr().out)
+    assert wide["ks_low"] <= wide["ks_threshold"] < wide["ks_high"]
+    assert wide["consistent"] is None
+    # negative control: a 10% wrong variance is decided against (bracket above the threshold)
+    assert main([*argv, "--json"]) == 0
+    right = json.loads(capsys.readouterr().out)
+    d, e = laguerre_tridiagonal(3000, 6000, 0)
+    wrong = ks_bracket(Tridiagonal(d / 6000, e / 6000), MarchenkoPastur(0.5, 1.1), total=3000)
+    assert right["consistent"] is True and wrong["ks_low"] > right["ks_threshold"]
+
+
 def test_cli_sturm_needs_gaussian_entries(capsys):
     argv = ["spectrum", "wishart", "--law", "uniform", "--method", "sturm"]
     assert main(argv) == 2
