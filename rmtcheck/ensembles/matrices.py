@@ -14,6 +14,7 @@ import numpy as np
 from .. import validate
 from ..backend import get_backend, to_numpy
 from ..rng import as_generator
+from .lapack import eigvalsh_overwrite
 
 ENTRY_LAWS = ("gaussian", "rademacher", "uniform", "student_t")
 
@@ -73,13 +74,23 @@ def wishart_eigvalsh(x: Any) -> np.ndarray:
     """Ascending eigenvalues of X X^T / n (length p), via the smaller Gram matrix.
 
     When p > n the p - n trailing zeros are exact (the rank is n), the nonzero eigenvalues
-    are those of X^T X / n.
+    are those of X^T X / n. On the host the Gram matrix is one BLAS syrk (p^2 n flops, lower
+    triangle, the 1/n folded into alpha, Fortran order so LAPACK takes it without a copy),
+    then the in-place two-stage eigensolver :func:`.lapack.eigvalsh_overwrite`.
     """
     xp = get_backend()
     p, n = x.shape
-    gram = x @ x.T if p <= n else x.T @ x
-    gram /= n
-    vals = to_numpy(xp.linalg.eigvalsh(gram))
+    if xp is np and x.dtype in (np.float32, np.float64):
+        from scipy.linalg.blas import get_blas_funcs  # noqa: PLC0415
+
+        a = x.T if x.flags.c_contiguous else np.asfortranarray(x).T  # n x p, Fortran order
+        syrk = get_blas_funcs("syrk", (a,))
+        gram = syrk(1.0 / n, a, trans=1 if p <= n else 0, lower=1)
+        vals = eigvalsh_overwrite(gram, lower=True)
+    else:
+        gram = x @ x.T if p <= n else x.T @ x
+        gram /= n
+        vals = to_numpy(xp.linalg.eigvalsh(gram))
     if p > n:
         vals = np.concatenate([np.zeros(p - n), np.clip(vals, 0.0, None)])
     return vals
