@@ -1,0 +1,42 @@
+"""One figure per verdict that has something to draw: a spectrum against its law or a
+scaling fit (shared by the Markdown and HTML reports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..checker.cards import Card
+from ..checker.verdict import Verdict
+from ..plots.scaling import plot_scaling
+from ..plots.spectrum import plot_spectrum
+
+
+def statistic_name(card: Card) -> str:
+    """The quantity a scaling card measures, named after its empirical function
+    (``...claims:ks_to_mp`` -> "ks to mp")."""
+    return card.empirical.rsplit(":", 1)[-1].replace("_", " ")
+
+
+def write_figure(v: Verdict, card: Card, out: Path, fmt: str = "png") -> str | None:
+    """Draw the verdict's figure into ``out`` as ``<claim>.<fmt>``; its file name, or None
+    when the verdict has nothing to draw."""
+    d = v.detail
+    name = f"{v.claim}.{fmt}"
+    title = f"{v.claim}: {card.title}"
+    if "sample" in d and "law" in d:
+        plot_spectrum(d["sample"], d["law"], out / name, title=title,
+                      stats={k: v.statistics[k] for k in ("ks", "w1") if k in v.statistics})
+        return name
+    if "fit" in d:
+        plot_scaling(d["sizes"], d["values"], d["fit"], d["predicted"], out / name, title=title,
+                     size_name=card.fit.get("size", "size"), statistic=statistic_name(card),
+                     slack=d.get("slack", 0.0))
+        return name
+    return None
+
+
+def write_figures(verdicts: list[Verdict], cards: dict[str, Card], out: Path,
+                  fmt: str = "png") -> dict[str, str | None]:
+    """{claim: figure file name or None} for every verdict, drawn into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    return {v.claim: write_figure(v, cards[v.claim], out, fmt) for v in verdicts}
