@@ -12,6 +12,7 @@ from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..plots.scaling import plot_scaling
 from ..progress import bar
+from ..report.figures import statistic_name
 from ..sweep.sweep import Sweep
 from .common import add_common, parse_params, positive_int, print_json
 
@@ -113,7 +114,8 @@ def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
     """The log-log figure of a sweep's verdict (:func:`rmtcheck.plots.scaling.plot_scaling`)."""
     d = v.detail
     return plot_scaling(d["sizes"], d["values"], d["fit"], d["predicted"], out,
-                        title=f"{sw.card.id}: {sw.card.title}", size_name=sw.card.fit["size"])
+                        title=f"{sw.card.id}: {sw.card.title}", size_name=sw.card.fit["size"],
+                        statistic=statistic_name(sw.card), slack=d.get("slack", 0.0))
 
 
 def run_sweep(args: argparse.Namespace) -> int:

@@ -69,10 +69,15 @@ def _edges(bulk: np.ndarray, lo: float, hi: float, shape: str) -> np.ndarray:
     return np.linspace(lo, hi, bins + 1)
 
 
+def _range(law: Any, bulk: np.ndarray) -> tuple[float, float]:
+    """The law's support joined with the sample's range."""
+    support = law.support() if hasattr(law, "support") else (bulk[0], bulk[-1])
+    return min(support[0], bulk[0]), max(support[1], bulk[-1])
+
+
 def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: list,
                    shape: str) -> Any:
-    support = law.support() if hasattr(law, "support") else (bulk[0], bulk[-1])
-    lo, hi = min(support[0], bulk[0]), max(support[1], bulk[-1])
+    lo, hi = _range(law, bulk)
     edges = _edges(bulk, lo, hi, shape)
     counts, _ = np.histogram(bulk, bins=edges)
     widths = np.diff(edges)
@@ -122,8 +127,8 @@ def spectrum_figure(values: Any, law: Any, *, title: str = "",
         fig, (ax, qq) = new_figure(PAGE, 2.9, ncols=2, width_ratios=[1.5, 1])
         bulk, atoms = split_atoms(x, law_atoms(law))
         shape = axis_shape(bulk)
-        if shape == "log" and any(loc <= 0 for loc, _, _ in atoms):
-            shape = "sqrt"  # an atom at 0 has no place on a log axis
+        if shape == "log" and min([_range(law, bulk)[0]] + [a[0] for a in atoms]) <= 0:
+            shape = "sqrt"  # an atom at 0 or a support reaching 0 has no place on a log axis
         twin = _density_panel(ax, x, law, bulk, atoms, shape)
         handles, labels = ax.get_legend_handles_labels()
         if twin is not None:

@@ -3,6 +3,7 @@ scaling fit (shared by the Markdown and HTML reports)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from ..checker.cards import Card
@@ -37,6 +38,14 @@ def write_figure(v: Verdict, card: Card, out: Path, fmt: str = "png") -> str | N
 
 def write_figures(verdicts: list[Verdict], cards: dict[str, Card], out: Path,
                   fmt: str = "png") -> dict[str, str | None]:
-    """{claim: figure file name or None} for every verdict, drawn into ``out``."""
+    """{claim: figure file name or None} for every verdict, drawn into ``out``; a figure
+    that cannot be drawn is reported on stderr and left out, the report is still written."""
     out.mkdir(parents=True, exist_ok=True)
-    return {v.claim: write_figure(v, cards[v.claim], out, fmt) for v in verdicts}
+    names: dict[str, str | None] = {}
+    for v in verdicts:
+        try:
+            names[v.claim] = write_figure(v, cards[v.claim], out, fmt)
+        except Exception as exc:  # noqa: BLE001 - one bad figure must not lose the report
+            print(f"figure of {v.claim} not drawn: {type(exc).__name__}: {exc}", file=sys.stderr)
+            names[v.claim] = None
+    return names
