@@ -120,3 +120,18 @@ def test_a_law_known_by_its_cdf_is_drawn_as_mass_per_bin():
     (step,) = _labelled(fig.axes, "theory (mass per bin)")
     x, y = step.get_xdata(), step.get_ydata()
     assert np.sum(np.diff(x) * y[:-1]) == pytest.approx(_bar_mass(fig.axes[0]), abs=1e-9)
+
+
+def test_heavy_sample_with_support_reaching_zero_stays_off_log_axes():
+    """PAP-ALG-C5's case: the sample's quantiles span decades but the reference law reaches
+    below 0, so a log x axis cannot hold it (this crashed the report before)."""
+    from rmtcheck.spectra.slq import DiscreteSpectrum
+
+    rng = np.random.default_rng(1)
+    sample = rng.pareto(0.7, 1000) + 1e-3
+    law = DiscreteSpectrum(np.concatenate([[-0.5], sample[1:]]))
+    assert axis_shape(np.sort(sample)) == "log"
+    with figure_style():
+        fig = spectrum_figure(sample, law)
+    assert fig.axes[0].get_xscale() == "linear"
+    assert _labelled(fig.axes, "theory")
