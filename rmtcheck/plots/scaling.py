@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..checker.fit import ExponentFit
-from .style import declutter_ticks, figure_style, mathtext, new_figure, save
+from .style import (
+    declutter_ticks,
+    figure_style,
+    mathtext,
+    new_figure,
+    nice_values,
+    number_label,
+    save,
+)
 
 
 def _size_label(value: float, _pos: Any = None) -> str:
@@ -74,6 +82,11 @@ def scaling_figure(
         ax.xaxis.set_major_locator(FixedLocator(ticks))
         ax.xaxis.set_major_formatter(FuncFormatter(_size_label))
         ax.xaxis.set_minor_formatter(NullFormatter())
+        values = nice_values(*ax.get_ylim())
+        if len(values) >= 2:  # 1-2-5 labels: a statistic spanning less than two decades
+            ax.yaxis.set_major_locator(FixedLocator(values))
+            ax.yaxis.set_major_formatter(FuncFormatter(number_label))
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel(f"${size_name}$ (log scale)" if len(size_name) == 1 and size_name.isalpha()
                       else f"{size_name} (log scale)")
         ax.set_ylabel(f"{statistic} (log scale)")

@@ -17,7 +17,17 @@ from typing import Any
 import numpy as np
 
 from ..spectra.compare import qq_data
-from .style import PAGE, declutter_ticks, figure_style, mathtext, new_figure, place_legend, save
+from .style import (
+    PAGE,
+    declutter_ticks,
+    figure_style,
+    mathtext,
+    new_figure,
+    nice_values,
+    number_label,
+    place_legend,
+    save,
+)
 
 THEORY_COLOR = "#D55E00"
 SAMPLE_COLOR = "#0072B2"
@@ -97,7 +107,12 @@ def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: li
         ax.set_xscale("log")
         ax.set_yscale("log")
     elif shape == "sqrt":
+        from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: PLC0415
+
         ax.set_yscale("function", functions=(lambda v: np.sqrt(np.maximum(v, 0)), np.square))
+        top = ax.get_ylim()[1]
+        ax.yaxis.set_major_locator(FixedLocator([0.0] + nice_values(top / 200, top)))
+        ax.yaxis.set_major_formatter(FuncFormatter(number_label))
     ax.set_xlabel("eigenvalue" + (" (log scale)" if shape == "log" else ""))
     ax.set_ylabel("density" + {"log": " (log scale)", "sqrt": " (sqrt scale)"}.get(shape, ""))
     twin = None

@@ -93,3 +93,23 @@ def declutter_ticks(fig: Any, axis: Any) -> None:
     while overlapping_ticks(fig, axis) and step < len(ticks):
         step += 1
         axis.set_ticks(ticks[::step])
+
+
+def nice_values(lo: float, hi: float) -> list[float]:
+    """The numbers 1, 2 and 5 times a power of ten inside [lo, hi] (lo > 0): tick positions
+    that read well on log and square-root axes."""
+    import numpy as np  # noqa: PLC0415
+
+    powers = 10.0 ** np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    return [float(v) for v in np.sort(np.outer(powers, [1.0, 2.0, 5.0]).ravel())
+            if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+
+
+def number_label(value: float, _pos: Any = None) -> str:
+    """``0.02``, ``500``, or mathtext ``$10^{-5}$`` / ``$2\\times10^{-5}$`` outside
+    [1e-3, 1e5)."""
+    if value == 0 or 1e-3 <= abs(value) < 1e5:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    power = f"10^{{{int(exponent)}}}"
+    return f"${power}$" if mantissa == "1" else f"${mantissa}\\times{power}$"

@@ -26,7 +26,8 @@ vertical-align:top;text-align:left}th{background:#f3f3f3}#summary th{cursor:poin
 .holds{color:#1a7f37}.fails{color:#b35900}.error{color:#cf222e;font-weight:bold}
 .mismatch td{background:#fff0f0}code,pre{font-size:12px;background:#f6f8fa}
 pre{padding:6px;white-space:pre-wrap}img{max-width:100%;height:auto}
-section.claim{border-top:1px solid #ddd;margin-top:1.5em}blockquote{color:#444;
+section.claim{border-top:1px solid #ddd;margin-top:1.5em;scroll-margin-top:3em}
+.kv{display:flex;flex-wrap:wrap;gap:0 2em}blockquote{color:#444;
 border-left:3px solid #ccc;margin:.5em 0;padding-left:.8em}#controls{position:sticky;top:0;
 background:#fff;padding:.4em 0;border-bottom:1px solid #ddd}#controls *{margin-right:.6em}
 """
@@ -100,8 +101,8 @@ def _section(v: Verdict, card: Card, seed: int, figure: str) -> str:
         f"<blockquote>{_e(card.statement)}</blockquote>",
         f'<p>Expected <code>{_e(v.expected)}</code>, outcome <span class="{_e(v.outcome)}">'
         f"{_e(v.outcome)}</span>" + (f": {_e(v.error)}" if v.error else "") + ".</p>",
-        "<h4>Parameters</h4>" + _pairs(d["params"]),
-        "<h4>Statistics</h4>" + _pairs(d["statistics"]),
+        '<div class="kv"><div><h4>Parameters</h4>' + _pairs(d["params"]) + "</div>"
+        "<div><h4>Statistics</h4>" + _pairs(d["statistics"]) + "</div></div>",
         f"<p><b>Tolerance</b> {_e(tol_text(v.tolerance))}. <b>Why:</b> "
         f"{_e(v.tolerance.get('why', ''))}</p>",
     ]

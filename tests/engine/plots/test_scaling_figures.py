@@ -100,3 +100,18 @@ def test_mathtext_output_always_parses(text):
         fig, ax = new_figure()
         ax.set_title(mathtext(text))
         fig.canvas.draw()
+
+
+@pytest.mark.parametrize("value,label", [(0.02, "0.02"), (500, "500"), (1e-5, "$10^{-5}$"),
+                                         (2e-5, r"$2\times10^{-5}$"), (0, "0")])
+def test_number_label(value, label):
+    from rmtcheck.plots.style import number_label
+
+    assert number_label(value) == label
+
+
+def test_nice_values():
+    from rmtcheck.plots.style import nice_values
+
+    assert nice_values(0.003, 0.05) == [0.005, 0.01, 0.02, 0.05]
+    assert nice_values(1.0, 1.0) == [1.0]
