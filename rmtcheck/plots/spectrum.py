@@ -80,9 +80,11 @@ def _edges(bulk: np.ndarray, lo: float, hi: float, shape: str) -> np.ndarray:
 
 
 def _range(law: Any, bulk: np.ndarray) -> tuple[float, float]:
-    """The law's support joined with the sample's range."""
-    support = law.support() if hasattr(law, "support") else (bulk[0], bulk[-1])
-    return min(support[0], bulk[0]), max(support[1], bulk[-1])
+    """The law's support joined with the sample's range (an infinite edge, e.g. of a
+    Tracy–Widom law, gives way to the sample's)."""
+    lo, hi = law.support() if hasattr(law, "support") else (bulk[0], bulk[-1])
+    return (min(lo, bulk[0]) if np.isfinite(lo) else bulk[0],
+            max(hi, bulk[-1]) if np.isfinite(hi) else bulk[-1])
 
 
 def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: list,
@@ -97,7 +99,9 @@ def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: li
     if pdf is not None:
         grid = (np.geomspace(edges[0], edges[-1], 1200) if shape == "log"
                 else np.linspace(edges[0], edges[-1], 1200))
-        ax.plot(grid, pdf(grid), color=THEORY_COLOR, label="theory density")
+        density = np.asarray(pdf(grid), dtype=float)
+        drawn = np.isfinite(density)  # a law may not evaluate far in its tails
+        ax.plot(grid[drawn], density[drawn], color=THEORY_COLOR, label="theory density")
     else:  # a law known by its CDF only: its mass per bin, at the same normalisation
         at = np.concatenate([[np.nextafter(edges[0], -np.inf)], edges[1:]])  # mass at edge 0
         mass = np.diff(np.asarray(law.cdf(at), dtype=float)) / widths

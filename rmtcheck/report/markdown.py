@@ -73,7 +73,8 @@ def write_report(
         "A claim expected to `fail` is a printed statement shown wrong inside the text's own "
         "hypotheses; it meets its expectation only when its recorded counterexample "
         "reproduces. An `observation` evaluates a statement outside its hypotheses and "
-        "judges nothing.",
+        "judges nothing. The same report as one self-contained, filterable page: "
+        "[report.html](report.html).",
         "",
         "| claim | kind | expected | outcome | as expected | statistic | tolerance | s |",
         "|---|---|---|---|---|---|---|---|",

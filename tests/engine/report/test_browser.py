@@ -26,8 +26,8 @@ class DevTools:
     """A headless Chromium with one page, spoken to over its DevTools websocket."""
 
     def __init__(self, profile):
-        import websocket
-
+        websocket = pytest.importorskip("websocket", reason="websocket-client (the dev extra) "
+                                        "drives Chromium over its DevTools protocol")
         self.proc = subprocess.Popen(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--remote-debugging-port=0", "--remote-allow-origins=*",
