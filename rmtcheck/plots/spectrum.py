@@ -60,8 +60,10 @@ def split_atoms(values: np.ndarray, atoms: list[tuple[float, float]]) -> tuple[n
 
 def axis_shape(bulk: np.ndarray) -> str:
     """"log" (log x and y) for a positive spectrum spanning more than two decades between its
-    1% and 99.5% quantiles, "sqrt" (square-root y) when one of 60 bins holds more than ten
-    times the median nonzero bin (a spike beside a low bulk), else "linear"."""
+    1% and 99.5% quantiles; when one of 60 bins holds more than ten times the median nonzero
+    bin (a spike beside a low bulk), "sqrt-xy" (square-root x and y) if the spike sits in the
+    first tenth of a nonnegative spectrum (a density diverging at its lower edge, as the CK
+    limit's), else "sqrt" (square-root y); otherwise "linear"."""
     if bulk.size < 2:
         return "linear"
     lo, hi = np.quantile(bulk, [0.01, 0.995])
@@ -69,13 +71,25 @@ def axis_shape(bulk: np.ndarray) -> str:
         return "log"
     counts, _ = np.histogram(bulk, bins=60)
     nonzero = counts[counts > 0]
-    return "sqrt" if counts.max() > 10 * np.median(nonzero) else "linear"
+    if counts.max() <= 10 * np.median(nonzero):
+        return "linear"
+    return "sqrt-xy" if bulk.min() >= 0 and np.argmax(counts) < 6 else "sqrt"
+
+
+def _signed_sqrt(v: Any) -> Any:
+    return np.sign(v) * np.sqrt(np.abs(v))
+
+
+def _signed_square(v: Any) -> Any:
+    return np.sign(v) * np.square(v)
 
 
 def _edges(bulk: np.ndarray, lo: float, hi: float, shape: str) -> np.ndarray:
     bins = int(np.clip(bulk.size // 20, 10, 60))
     if shape == "log":
         return np.geomspace(max(lo, bulk[0]), hi, bins + 1)
+    if shape == "sqrt-xy":  # bins of equal width on the square-root axis
+        return np.linspace(np.sqrt(lo), np.sqrt(hi), bins + 1) ** 2
     return np.linspace(lo, hi, bins + 1)
 
 
@@ -97,8 +111,12 @@ def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: li
            color=SAMPLE_COLOR, lw=0, label=f"sample ({x.size} eigenvalues)")
     pdf = getattr(law, "pdf", None)
     if pdf is not None:
-        grid = (np.geomspace(edges[0], edges[-1], 1200) if shape == "log"
-                else np.linspace(edges[0], edges[-1], 1200))
+        if shape == "log":
+            grid = np.geomspace(edges[0], edges[-1], 1200)
+        elif shape == "sqrt-xy":
+            grid = np.linspace(np.sqrt(edges[0]), np.sqrt(edges[-1]), 1200) ** 2
+        else:
+            grid = np.linspace(edges[0], edges[-1], 1200)
         density = np.asarray(pdf(grid), dtype=float)
         drawn = np.isfinite(density)  # a law may not evaluate far in its tails
         ax.plot(grid[drawn], density[drawn], color=THEORY_COLOR, label="theory density")
@@ -110,15 +128,18 @@ def _density_panel(ax: Any, x: np.ndarray, law: Any, bulk: np.ndarray, atoms: li
     if shape == "log":
         ax.set_xscale("log")
         ax.set_yscale("log")
-    elif shape == "sqrt":
+    elif shape.startswith("sqrt"):
         from matplotlib.ticker import FixedLocator, FuncFormatter  # noqa: PLC0415
 
-        ax.set_yscale("function", functions=(lambda v: np.sqrt(np.maximum(v, 0)), np.square))
-        top = ax.get_ylim()[1]
-        ax.yaxis.set_major_locator(FixedLocator([0.0] + nice_values(top / 200, top)))
-        ax.yaxis.set_major_formatter(FuncFormatter(number_label))
-    ax.set_xlabel("eigenvalue" + (" (log scale)" if shape == "log" else ""))
-    ax.set_ylabel("density" + {"log": " (log scale)", "sqrt": " (sqrt scale)"}.get(shape, ""))
+        pairs = [(ax.set_yscale, ax.yaxis), (ax.set_xscale, ax.xaxis)]
+        for set_scale, axis in pairs[: 2 if shape == "sqrt-xy" else 1]:
+            set_scale("function", functions=(_signed_sqrt, _signed_square))
+            top = axis.get_view_interval().max()
+            axis.set_major_locator(FixedLocator([0.0] + nice_values(top / 50, top)))
+            axis.set_major_formatter(FuncFormatter(number_label))
+    scale = {"log": " (log scale)", "sqrt-xy": " (sqrt scale)"}.get(shape, "")
+    ax.set_xlabel("eigenvalue" + scale)
+    ax.set_ylabel("density" + (" (sqrt scale)" if shape.startswith("sqrt") else scale))
     twin = None
     if atoms:
         twin = ax.twinx()
@@ -146,8 +167,11 @@ def spectrum_figure(values: Any, law: Any, *, title: str = "",
         fig, (ax, qq) = new_figure(PAGE, 2.9, ncols=2, width_ratios=[1.5, 1])
         bulk, atoms = split_atoms(x, law_atoms(law))
         shape = axis_shape(bulk)
-        if shape == "log" and min([_range(law, bulk)[0]] + [a[0] for a in atoms]) <= 0:
-            shape = "sqrt"  # an atom at 0 or a support reaching 0 has no place on a log axis
+        lowest = min([_range(law, bulk)[0]] + [a[0] for a in atoms])
+        if shape == "log" and lowest <= 0:  # an atom at 0 has no place on a log axis
+            shape = "sqrt-xy"
+        if shape == "sqrt-xy" and lowest < 0:
+            shape = "sqrt"
         twin = _density_panel(ax, x, law, bulk, atoms, shape)
         handles, labels = ax.get_legend_handles_labels()
         if twin is not None:

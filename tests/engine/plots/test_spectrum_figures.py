@@ -81,6 +81,25 @@ def test_axis_shape_follows_the_law():
     assert axis_shape(mp) == "linear"
     assert axis_shape(pareto) == "log"
     assert axis_shape(spike) == "sqrt"
+    edge = np.concatenate([rng.uniform(0.2, 10, 400), rng.uniform(0.5, 0.8, 1600)])
+    assert axis_shape(edge) == "sqrt-xy"  # a spike at the lower edge of a nonnegative law
+    assert axis_shape(edge - 1.0) == "sqrt"
+
+
+def test_atom_beside_a_spread_bulk_gets_square_root_axes():
+    """WANG-DEF-CK-LIMIT's case: the bulk spans more than two decades above an atom at 0, so
+    log axes are out and both axes take square roots; the masses still sum to 1."""
+    from rmtcheck.laws.ck_limit import ck_limit_law
+
+    law = ck_limit_law(gamma=4 / 3, phi=1.0, b=0.5)
+    u = (np.arange(1000) + 0.5) / 1000
+    sample = np.where(u <= law.atom, 0.0, law.ppf(u))
+    with figure_style():
+        fig = spectrum_figure(sample, law)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == ax.get_yscale() == "function"
+    (stem,) = _labelled(fig.axes, "sample atom")
+    assert _bar_mass(ax) + stem.get_ydata()[0] == pytest.approx(1.0, abs=1e-6)
 
 
 def _catalogue_laws():
