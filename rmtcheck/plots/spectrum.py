@@ -25,7 +25,6 @@ from .style import (
     new_figure,
     nice_values,
     number_label,
-    place_legend,
     save,
 )
 
@@ -174,12 +173,12 @@ def spectrum_figure(values: Any, law: Any, *, title: str = "",
             shape = "sqrt"
         twin = _density_panel(ax, x, law, bulk, atoms, shape)
         handles, labels = ax.get_legend_handles_labels()
-        if twin is not None:
+        if twin is not None:  # four entries with the atoms' stems: below the axes
             more = twin.get_legend_handles_labels()
             handles, labels = handles + more[0], labels + more[1]
             ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
         else:
-            place_legend(ax)
+            ax.legend(loc="best")
         if hasattr(law, "ppf"):
             q_law, q_emp = qq_data(x, law)
             qq.plot(q_law, q_emp, ".", color=SAMPLE_COLOR, label="sample")
@@ -191,7 +190,7 @@ def spectrum_figure(values: Any, law: Any, *, title: str = "",
             qq.set_xlabel("law quantile")
             qq.set_ylabel("sample quantile")
             qq.set_title("Q-Q (200 levels)")
-            place_legend(qq)
+            qq.legend(loc="best")
         else:
             qq.set_visible(False)
         if stats:

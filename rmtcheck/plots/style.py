@@ -1,6 +1,6 @@
 """The project's figure style (``rmtcheck.mplstyle``: one paper column, 8 pt text) and the
-helpers every figure shares: a styled Agg figure, saving by file extension, mathtext titles,
-legends placed off the data and tick labels that never collide."""
+helpers every figure shares: a styled Agg figure, saving by file extension, mathtext titles
+and tick labels that never collide."""
 
 from __future__ import annotations
 
@@ -55,18 +55,6 @@ def mathtext(text: str) -> str:
     dollar signs are escaped so that matplotlib prints them."""
     escaped = text.replace("$", r"\$")
     return _POWER.sub(lambda m: f"${m.group(1)}^{{{m.group(2).strip('{}')}}}$", escaped)
-
-
-def place_legend(ax: Any, crowded_at: int = 4) -> Any:
-    """Legend at the least-covering corner, or below the axes once it holds ``crowded_at``
-    entries or more (a column-wide figure has no room for a long legend over its data)."""
-    handles, labels = ax.get_legend_handles_labels()
-    if not handles:
-        return None
-    if len(handles) < crowded_at:
-        return ax.legend(loc="best")
-    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2,
-                     borderaxespad=0.0)
 
 
 def overlapping_ticks(fig: Any, axis: Any) -> list[tuple[str, str]]:

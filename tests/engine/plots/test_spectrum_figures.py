@@ -48,6 +48,11 @@ def test_atom_bars_plus_stem_sum_to_one():
     (curve,) = _labelled([density], "theory density")
     area = np.trapezoid(curve.get_ydata(), curve.get_xdata())
     assert area + float(law_stem.get_ydata()[0]) == pytest.approx(1.0, abs=2e-3)
+    # the four-entry legend sits below the axes, not over the data (the old note was hidden)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legend = density.get_legend().get_window_extent(renderer)
+    assert not legend.overlaps(density.get_window_extent(renderer))
 
 
 def test_bar_mass_reader_sees_the_old_normalisation():
