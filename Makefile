@@ -18,7 +18,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q
 
+# The browser test renders report.html in Debian's chromium; install it when absent.
 test-slow: $(STAMP)
+	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(PY) -m pytest -q -m slow
 
 # Benchmarks run in their own environment, which also holds the libraries we compare with.

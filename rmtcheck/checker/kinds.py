@@ -154,5 +154,6 @@ def check_scaling(
     return (
         bool(passed),
         stats,
-        {"sizes": sizes, "values": values, "fit": result, "predicted": predicted},
+        {"sizes": sizes, "values": values, "fit": result, "predicted": predicted,
+         "slack": float(slack)},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from ..checker.cards import get_card, load_catalogue
 from ..checker.coverage import ledger
@@ -173,12 +174,15 @@ def run_verify(args: argparse.Namespace) -> int:
                                   timeout_s=card.timeout_s))
     ok = all(v.meets_expected for v in verdicts)
     if args.report:
-        from ..report import write_report  # matplotlib: only when a report is written
+        from ..report import write_html, write_report  # matplotlib: only for a report
+        from ..report.figures import write_figures
 
-        path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed,
-                            ledger=ledger(args.catalogue) if not args.prefix else None)
+        figures = write_figures(verdicts, cards, Path(args.report))
+        entries = ledger(args.catalogue) if not args.prefix else None
+        paths = [write(verdicts, cards, args.report, scale=args.scale, seed=args.seed,
+                       ledger=entries, figures=figures) for write in (write_report, write_html)]
         if not args.json:
-            print(f"report: {path}")
+            print("\n".join(f"report: {p}" for p in paths))
     if args.json:
         print_json(
             {

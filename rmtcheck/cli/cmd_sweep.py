@@ -11,6 +11,7 @@ from typing import Any
 from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..progress import bar
+from ..report.figures import statistic_name
 from ..sweep.sweep import Sweep
 from .common import add_common, parse_params, positive_int, print_json
 
@@ -114,7 +115,8 @@ def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
     from ..plots.scaling import plot_scaling  # matplotlib: only when a figure is drawn
 
     return plot_scaling(d["sizes"], d["values"], d["fit"], d["predicted"], out,
-                        title=f"{sw.card.id}: {sw.card.title}", size_name=sw.card.fit["size"])
+                        title=f"{sw.card.id}: {sw.card.title}", size_name=sw.card.fit["size"],
+                        statistic=statistic_name(sw.card), slack=d.get("slack", 0.0))
 
 
 def run_sweep(args: argparse.Namespace) -> int:

@@ -9,38 +9,10 @@ from typing import Any
 from ..checker.cards import Card
 from ..checker.coverage import Entry, counts
 from ..checker.verdict import Verdict
-from ..plots.scaling import plot_scaling
-from ..plots.spectrum import plot_spectrum
+from .figures import write_figures
 
 
-def _figure(v: Verdict, card: Card, out: Path) -> str | None:
-    d = v.detail
-    name = f"{v.claim}.png"
-    if "sample" in d and "law" in d:
-        plot_spectrum(
-            d["sample"],
-            d["law"],
-            out / name,
-            title=f"{v.claim}: {card.title}",
-            stats={k: v.statistics[k] for k in ("ks", "w1") if k in v.statistics},
-        )
-        return name
-    if "fit" in d:
-        f = d["fit"]
-        plot_scaling(
-            d["sizes"],
-            d["values"],
-            f,
-            d["predicted"],
-            out / name,
-            title=f"{v.claim}: {card.title}",
-            size_name=card.fit.get("size", "size"),
-        )
-        return name
-    return None
-
-
-def _key_stat(v: Verdict) -> str:
+def key_stat(v: Verdict) -> str:
     s = v.statistics
     for key in ("ks", "slope", "margin", "max_z", "max_rel_error", "max_abs_error"):
         if key in s and isinstance(s[key], int | float):
@@ -49,8 +21,14 @@ def _key_stat(v: Verdict) -> str:
     return ", ".join(nums)
 
 
-def _tol_text(tol: dict[str, Any]) -> str:
+def tol_text(tol: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in tol.items() if k != "why")
+
+
+def reproduce_command(v: Verdict, seed: int) -> str:
+    """The command that reruns the verdict's claim at its parameters and seed."""
+    return ("rmtcheck check " + v.claim + "".join(f" --param {k}={x}" for k, x in v.params.items())
+            + f" --seed {seed}")
 
 
 def _anchor(claim: str) -> str:
@@ -77,12 +55,14 @@ def _ledger_lines(entries: list[Entry]) -> list[str]:
 
 def write_report(
     verdicts: list[Verdict], cards: dict[str, Card], out_dir: str | Path, *, scale: str, seed: int,
-    ledger: list[Entry] | None = None,
+    ledger: list[Entry] | None = None, figures: dict[str, str | None] | None = None,
 ) -> Path:
-    """Write the report into ``out_dir``; returns the path of report.md."""
+    """Write the report into ``out_dir`` (drawing the figures unless ``figures`` maps each
+    claim to its already written file); returns the path of report.md."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figures = {v.claim: _figure(v, cards[v.claim], out) for v in verdicts}
+    if figures is None:
+        figures = write_figures(verdicts, cards, out)
     ok = sum(v.meets_expected for v in verdicts)
     errors = [v for v in verdicts if v.outcome == "error"]
     lines = [
@@ -93,7 +73,8 @@ def write_report(
         "A claim expected to `fail` is a printed statement shown wrong inside the text's own "
         "hypotheses; it meets its expectation only when its recorded counterexample "
         "reproduces. An `observation` evaluates a statement outside its hypotheses and "
-        "judges nothing.",
+        "judges nothing. The same report as one self-contained, filterable page: "
+        "[report.html](report.html).",
         "",
         "| claim | kind | expected | outcome | as expected | statistic | tolerance | s |",
         "|---|---|---|---|---|---|---|---|",
@@ -102,7 +83,7 @@ def write_report(
         lines.append(
             f"| [{v.claim}](#{_anchor(v.claim)}) | {v.kind} | {v.expected} | "
             f"{v.outcome} | {'✅' if v.meets_expected else '❌'} | "
-            f"{_key_stat(v)} | {_tol_text(v.tolerance)} | {v.seconds:.2f} |"
+            f"{key_stat(v)} | {tol_text(v.tolerance)} | {v.seconds:.2f} |"
         )
     if errors:
         lines += ["", "Errors:", ""] + [f"- {v.claim}: {v.error}" for v in errors]
@@ -128,15 +109,14 @@ def write_report(
             "",
             f"Statistics: `{json.dumps(v.as_dict()['statistics'])}`",
             "",
-            f"Tolerance: {_tol_text(v.tolerance)} — {v.tolerance.get('why', '')}",
+            f"Tolerance: {tol_text(v.tolerance)} — {v.tolerance.get('why', '')}",
             "",
         ]
         if card.quote:
             lines += [f"Printed: “{card.quote}”", ""]
         if v.counterexample:
             lines += [f"Counterexample: `{json.dumps(v.as_dict()['counterexample'])}`", ""]
-            lines += ["Reproduce: `rmtcheck check " + v.claim + "".join(
-                f" --param {k}={x}" for k, x in v.params.items()) + f" --seed {seed}`", ""]
+            lines += [f"Reproduce: `{reproduce_command(v, seed)}`", ""]
         if v.corrected:
             lines += [f"Corrected statement: [{v.corrected}](#{_anchor(v.corrected)})", ""]
         if figures[v.claim]:
