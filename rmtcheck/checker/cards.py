@@ -94,10 +94,12 @@ class Card:
 
     @property
     def source_text(self) -> str:
-        """Where the statement is printed: the text's short citation, section and equation
-        (the seed file name stays in ``source['file']`` for traceability)."""
+        """Where the statement is printed: the text's short citation (or, for a card citing
+        another work than the text's seed files, that work), section and equation; the seed
+        file name stays in ``source['file']`` for traceability."""
         s = self.source
-        head = self.text.short if self.text else s.get("file")
+        own = self.text is not None and (s.get("file") in self.text.seeds or not s.get("file"))
+        head = self.text.short if own else s.get("file")
         return ", ".join(x for x in (head, s.get("section"), s.get("equation")) if x)
 
     def scale_values(self, scale: str) -> dict[str, Any]:
