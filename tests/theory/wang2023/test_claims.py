@@ -37,11 +37,12 @@ IDS = ["WANG-DEF-ACT-NORM", "WANG-DEF-HERMITE", "WANG-DEF-MP", "WANG-DEF-CK", "W
 def test_lemma_b1_fails_only_through_eq31_and_its_counterexample_reproduces():
     """(22) and (28) hold on the failing draw; (31) fails since ||f_0(X)||/sqrt n ~ 1."""
     card = rc.get_card("WANG-CLAIM-LB.1")
-    verdict = rc.check(card, dict(card.counterexample), scale="quick")
+    verdict = rc.check(card, dict(card.counterexample["params"]), scale="quick")
     stats = verdict.statistics
     assert not verdict.passed and stats["margin_31"] < 0
     assert stats["margin_22"] > 0 and stats["margin_28"] > 0
     assert stats["f0_over_sqrt_n"] > 1
+    assert verdict.reproduced is True and verdict.meets_expected
 
 
 def test_catalogue_file_holds_these_ids():
