@@ -2,15 +2,18 @@
 private hooks compute (the pattern of scipy.stats ``rv_continuous``), extended with atoms.
 
 A law here is a probability measure on the real line made of a continuous part with a density
-on the support [a, b] (``a``, ``b``; a union of ``intervals()`` when it has gaps) plus finitely
-many point masses ``atoms() -> [(location, mass), ...]`` (e.g. the mass 1 - 1/y at 0 of the
-Marchenko–Pastur law with ratio y > 1). A subclass sets ``a`` and ``b`` and writes
+on the support [a, b] (``a``, ``b``, either may be infinite; a union of ``intervals()`` when it
+has gaps) plus finitely many point masses ``atoms() -> [(location, mass), ...]`` (e.g. the mass
+1 - 1/y at 0 of the Marchenko–Pastur law with ratio y > 1). A subclass sets ``a`` and ``b``
+and writes
 
 - ``_pdf(x)``: the density of the continuous part, called only for x in (a, b);
 - optionally ``_cdf(x)`` (mass of the continuous part in [a, x]), ``_sf(x)``, ``_ppf(p)``
-  (smallest x in [a, b] with ``_cdf(x) >= p``, p in [0, continuous mass]), ``_logpdf``,
-  ``_moment(k)`` (raw moment of the whole law, atoms included) and ``_rvs(size, rng)``;
-  the defaults integrate ``_pdf`` numerically, bisect ``_cdf`` and invert uniforms.
+  (smallest x in [a, b] with ``_cdf(x) >= p``, p in [0, continuous mass]), ``_isf(q)`` (q in
+  [0, 1], default ``ppf(1 - q)``; a law with an accurate upper tail inverts its ``_sf``),
+  ``_logpdf``, ``_moment(k)`` (raw moment of the whole law, atoms included) and
+  ``_rvs(size, rng)``; the defaults integrate ``_pdf`` numerically, bisect ``_cdf`` and invert
+  uniforms. The bisection needs finite ends: a law with an infinite end writes its ``_ppf``.
 
 The public methods, for every law: pdf, logpdf, cdf, logcdf, sf, logsf, ppf, isf, mean, var,
 std, median, interval, moment, expect, entropy, support, atoms, stieltjes, rvs, to_scipy.
@@ -49,9 +52,17 @@ _QUAD = {"limit": 400, "epsabs": 1e-13, "epsrel": 1e-11}  # reachable in float64
 
 
 def _theta_map(lo: float, hi: float, theta: Any) -> tuple[Any, Any]:
-    """x(theta) = lo + (hi - lo) sin^2(theta/2) = lo + (hi - lo)(1 - cos theta)/2 and dx/dtheta:
-    the substitution removes square-root edges."""
-    return lo + (hi - lo) * np.sin(theta / 2) ** 2, (hi - lo) / 2 * np.sin(theta)
+    """x(theta) for theta in (0, pi) and dx/dtheta. On a bounded [lo, hi]:
+    x = lo + (hi - lo) sin^2(theta/2) = lo + (hi - lo)(1 - cos theta)/2, which removes
+    square-root edges; an infinite end is reached by a tangent (unit length scale):
+    x = lo + tan(theta/2), x = hi - cot(theta/2), or x = -cot(theta) on the whole line."""
+    if np.isfinite(lo) and np.isfinite(hi):
+        return lo + (hi - lo) * np.sin(theta / 2) ** 2, (hi - lo) / 2 * np.sin(theta)
+    if np.isfinite(lo):
+        return lo + np.tan(theta / 2), 0.5 / np.cos(theta / 2) ** 2
+    if np.isfinite(hi):
+        return hi - 1.0 / np.tan(theta / 2), 0.5 / np.sin(theta / 2) ** 2
+    return -1.0 / np.tan(theta), 1.0 / np.sin(theta) ** 2
 
 
 class Law:
@@ -104,14 +115,19 @@ class Law:
         return self.expect(lambda x: x**k)
 
     def _integrate(self, func, lo: float, hi: float) -> float:
-        """int_lo^hi func(x) pdf(x) dx, adaptive quadrature in theta, x = x(theta)."""
+        """int_lo^hi func(x) pdf(x) dx, adaptive quadrature in theta, x = x(theta); points where
+        the density is 0 contribute 0 (so 0 log 0 = 0 in the entropy)."""
         from scipy.integrate import quad
 
         def integrand(theta: float) -> float:
             x, dx = _theta_map(lo, hi, theta)
-            return float(func(x) * self.pdf(x)) * dx if lo < x < hi else 0.0
+            density = self.pdf(x) if lo < x < hi else 0.0
+            return float(func(x) * density) * dx if density > 0 else 0.0
 
         return quad(integrand, 0.0, np.pi, **_QUAD)[0]
+
+    def _isf(self, q: np.ndarray) -> np.ndarray:
+        return self._quantile(1.0 - q)
 
     def _rvs(self, size: int | tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
         return self.ppf(rng.random(size))
@@ -188,13 +204,17 @@ class Law:
             raise InputError(name, f"got {q[bad].flat[0]!r}", "probability in [0, 1]")
         return q
 
-    def ppf(self, q: ArrayLike) -> np.ndarray:
-        """Quantile inf{x : cdf(x) >= q}: an atom's location on its jump (q in (F(c-), F(c)])."""
+    def _quantiles(self, q: ArrayLike, hook) -> np.ndarray:
+        """hook(q) on the probabilities q, NaN on NaN."""
         q = self._probabilities("q", q)
         out = np.full(q.shape, np.nan)
         ok = ~np.isnan(q)
-        out[ok] = self._quantile(q[ok])
+        out[ok] = hook(q[ok])
         return out[()]
+
+    def ppf(self, q: ArrayLike) -> np.ndarray:
+        """Quantile inf{x : cdf(x) >= q}: an atom's location on its jump (q in (F(c-), F(c)])."""
+        return self._quantiles(q, self._quantile)
 
     def _quantile(self, q: np.ndarray) -> np.ndarray:
         out = np.empty(q.shape)
@@ -213,9 +233,8 @@ class Law:
         return out
 
     def isf(self, q: ArrayLike) -> np.ndarray:
-        """Inverse survival function, ppf(1 - q)."""
-        q = self._probabilities("q", q)
-        return self.ppf(1.0 - q)
+        """Inverse survival function, ppf(1 - q) unless the law inverts its sf (``_isf``)."""
+        return self._quantiles(q, self._isf)
 
     # -- summaries ---------------------------------------------------------------------------
     def moment(self, k: int) -> float:
@@ -246,8 +265,8 @@ class Law:
         """E[func(X); lb <= X <= ub] (divided by P(lb <= X <= ub) when ``conditional``):
         ``_integrate`` of func * pdf on each support interval plus the atoms."""
         func = (lambda x: x * 0.0 + 1.0) if func is None else func
-        lo_b = -np.inf if lb is None else validate.real("lb", lb)
-        hi_b = np.inf if ub is None else validate.real("ub", ub)
+        lo_b = -np.inf if lb is None or lb == -np.inf else validate.real("lb", lb)
+        hi_b = np.inf if ub is None or ub == np.inf else validate.real("ub", ub)
         total = sum(mass * float(func(c)) for c, mass in self.atoms() if lo_b <= c <= hi_b)
         mass_in = sum(mass for c, mass in self.atoms() if lo_b <= c <= hi_b)
         for lo, hi in self.intervals():

@@ -14,9 +14,9 @@ Each determinant is the Nyström determinant of Bornemann (2010, Math. Comp. 79,
 m-point Gauss–Legendre on (0, T), det(I - [w_i^1/2 B(x_i, x_j) w_j^1/2]), here through the
 eigenvalues lambda_k of that symmetric matrix, so that 1 - F keeps its relative accuracy in the
 right tail (1 - F1 = -expm1(sum log1p(-lambda_k)); 1 - F4 = -sum of the even elementary
-symmetric polynomials of the lambda_k). The law's methods use a piecewise Chebyshev
-interpolant of these values (of F far left, log F left of s = -2, log(1 - F) right of it),
-built once per beta on first use.
+symmetric polynomials of the lambda_k). The law (a :class:`~rmtcheck.laws.law.Law` on the
+whole line) uses a piecewise Chebyshev interpolant of these values (of F far left, log F left
+of s = -2, log(1 - F) right of it), built once per beta on first use.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import InputError
-from ..rng import as_generator
+from .law import Law
 
 NODES = 56  # Gauss–Legendre nodes: converged to rounding level from 48 on (t in [-12, 23])
 TRUNCATE = 16.0  # B_t is negligible (Ai(16) < 1e-19) past x + y + t = 16
@@ -161,13 +161,18 @@ def _table(beta: int) -> _Table:
     return _Table(beta)
 
 
-class TracyWidom:
-    """Tracy–Widom law F_beta for beta in {1, 2, 4} (F4 in Tracy & Widom's 1996 convention).
+class TracyWidom(Law):
+    """Tracy–Widom law F_beta for beta in {1, 2, 4} (F4 in Tracy & Widom's 1996 convention), a
+    :class:`~rmtcheck.laws.law.Law` on the whole line: support() = (-inf, inf).
 
-    Methods follow scipy.stats: cdf, sf, pdf, logpdf, ppf, isf, rvs, mean, var, std, support.
-    Absolute cdf error below 1e-12 on [-8, 6] against 128-bit references; sf keeps its relative
-    accuracy in the right tail. Left of the table (F_beta < 1e-21) cdf and pdf are 0.
+    Absolute cdf error below 1e-12 on [-8, 6] against 128-bit references; sf and isf keep their
+    relative accuracy in the right tail. Left of the table (F_beta < 1e-21) cdf and pdf are 0,
+    and from s = 120 on (sf_beta < 1e-300) sf and pdf are 0 (the pdf already where sf(s + h)
+    underflows).
     """
+
+    a = -np.inf
+    b = np.inf
 
     def __init__(self, beta: int) -> None:
         self.beta = _check_beta(beta)
@@ -176,18 +181,14 @@ class TracyWidom:
     def __repr__(self) -> str:
         return f"TracyWidom(beta={self.beta})"
 
-    def support(self) -> tuple[float, float]:
-        return -np.inf, np.inf
-
-    def _parts(self, s: ArrayLike, derivative: bool) -> dict[str, np.ndarray]:
-        """cdf, sf (and pdf, logpdf) at s: table inside [lower, _RIGHT], direct Fredholm right
-        of it, 0 left of it."""
-        s = np.asarray(s, dtype=float)
+    def _parts(self, s: np.ndarray, derivative: bool) -> dict[str, np.ndarray]:
+        """cdf, sf (and pdf, logpdf) at finite s: table inside [lower, _RIGHT], direct Fredholm
+        on (_RIGHT, _FAR), 0 left of the table and sf = 0 from _FAR on."""
         flat = s.ravel()
         cdf, sf = np.full(flat.shape, np.nan), np.full(flat.shape, np.nan)
         pdf, logpdf = np.full(flat.shape, np.nan), np.full(flat.shape, np.nan)
         left, right = flat < self.lower, flat > _RIGHT
-        inside = ~(left | right | np.isnan(flat))
+        inside = ~(left | right)
         cdf[left], sf[left], pdf[left], logpdf[left] = 0.0, 1.0, 0.0, -np.inf
         if np.any(inside):
             kind, v, dv = _table(self.beta).evaluate(flat[inside], derivative)
@@ -200,45 +201,43 @@ class TracyWidom:
                     pdf[inside] = np.where(kind == 0, slope, ev * slope)
                     logpdf[inside] = np.where(kind == 0, np.log(slope), v + np.log(slope))
         if np.any(right):
-            big = np.isinf(flat[right])
-            tail = fredholm_values(np.where(big, _RIGHT, flat[right]), self.beta)["sf"]
+            big = flat[right] >= _FAR
+            at = np.where(big, _RIGHT, flat[right])
+            h = 1e-3 * at
+            steps = np.stack([at, at + h, at - h]) if derivative else at[None]
+            tail, *around = fredholm_values(steps, self.beta)["sf"]  # one batched eigensolve
             sf[right] = np.where(big, 0.0, tail)
             cdf[right] = 1.0 - sf[right]
             if derivative:
-                h = 1e-3 * np.maximum(1.0, np.abs(flat[right]))
-                ahead = fredholm_values(np.where(big, _RIGHT, flat[right] + h), self.beta)["sf"]
-                behind = fredholm_values(np.where(big, _RIGHT, flat[right] - h), self.beta)["sf"]
+                ahead, behind = around
+                gone = big | (ahead == 0)  # sf underflows there: density below 1e-300
                 with np.errstate(divide="ignore", invalid="ignore"):
                     # d log(1 - F)/ds by a central difference (relative error O(h^2)) beyond
                     # the table, where the density is below 1e-18
                     rate = np.log(ahead / behind) / (2 * h)
-                    pdf[right] = np.where(big, 0.0, -tail * rate)
-                    logpdf[right] = np.where(big, -np.inf, np.log(tail) + np.log(-rate))
-        return {k: v.reshape(s.shape)[()] for k, v in
+                    pdf[right] = np.where(gone, 0.0, -tail * rate)
+                    logpdf[right] = np.where(gone, -np.inf, np.log(tail) + np.log(-rate))
+        return {k: v.reshape(s.shape) for k, v in
                 {"cdf": cdf, "sf": sf, "pdf": pdf, "logpdf": logpdf}.items()}
 
-    def cdf(self, s: ArrayLike) -> np.ndarray:
+    def _cdf(self, s: np.ndarray) -> np.ndarray:
         return self._parts(s, False)["cdf"]
 
-    def sf(self, s: ArrayLike) -> np.ndarray:
+    def _sf(self, s: np.ndarray) -> np.ndarray:
         return self._parts(s, False)["sf"]
 
-    def pdf(self, s: ArrayLike) -> np.ndarray:
+    def _pdf(self, s: np.ndarray) -> np.ndarray:
         """Density: derivative of the interpolant (f = F (log F)' or -(1 - F) (log(1 - F))')."""
         return self._parts(s, True)["pdf"]
 
-    def logpdf(self, s: ArrayLike) -> np.ndarray:
+    def _logpdf(self, s: np.ndarray) -> np.ndarray:
         return self._parts(s, True)["logpdf"]
 
-    def _invert(self, q: ArrayLike, upper: bool) -> np.ndarray:
+    def _invert(self, q: np.ndarray, upper: bool) -> np.ndarray:
         """Bisection for cdf(s) = q (upper=False) or sf(s) = q (upper=True) in the bracket
         [lower, _RIGHT], widened to [_RIGHT, _FAR] for sf targets below sf(_RIGHT) (direct
         determinants there); q = 0 and 1 map to the infinite ends, and cdf targets below
         F(lower) < 1e-21 to the lower end."""
-        q = np.asarray(q, dtype=float)
-        bad = ~((q >= 0) & (q <= 1))
-        if np.any(bad):
-            raise InputError("q", f"got {q[bad].flat[0]!r}", "probabilities in [0, 1]")
         far = (q < self.sf(_RIGHT)) if upper else np.zeros(q.shape, dtype=bool)
         lo = np.where(far, _RIGHT, self.lower)
         hi = np.where(far, _FAR, _RIGHT)
@@ -248,46 +247,30 @@ class TracyWidom:
             lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
         out = 0.5 * (lo + hi)
         low_end, high_end = (q == 1, q == 0) if upper else (q == 0, q == 1)
-        return np.where(low_end, -np.inf, np.where(high_end, np.inf, out))[()]
+        return np.where(low_end, -np.inf, np.where(high_end, np.inf, out))
 
-    def ppf(self, q: ArrayLike) -> np.ndarray:
-        """Quantile function by bisection on the cdf (upper half on the sf, for precision)."""
-        q = np.asarray(q, dtype=float)
-        upper = q > 0.5
-        out = np.empty(q.shape)
-        out[upper] = self._invert(1.0 - q[upper], True)
-        out[~upper] = self._invert(q[~upper], False)
-        return out[()]
+    def _ppf(self, p: np.ndarray) -> np.ndarray:
+        """Quantile by bisection on the cdf (upper half on the sf, for precision)."""
+        upper = p > 0.5
+        out = np.empty(p.shape)
+        out[upper] = self._invert(1.0 - p[upper], True)
+        out[~upper] = self._invert(p[~upper], False)
+        return out
 
-    def isf(self, q: ArrayLike) -> np.ndarray:
+    def _isf(self, q: np.ndarray) -> np.ndarray:
         """Inverse survival function, sf(isf(q)) = q, by bisection on the sf."""
         return self._invert(q, True)
 
-    def rvs(self, size: int | tuple[int, ...] = 1, random_state=None) -> np.ndarray:
-        """I.i.d. draws by inversion of the cdf."""
-        return self.ppf(as_generator(random_state).random(size))
-
     def _moment(self, k: int) -> float:
-        """int s^k f(s) ds by 40-point Gauss–Legendre on each piece of the table (the mass
-        outside it is below 1e-18)."""
-        breaks = _table(self.beta).breaks
-        u, w = np.polynomial.legendre.leggauss(40)
-        half = 0.5 * np.diff(breaks)[:, None]
-        s = breaks[:-1, None] + half * (u + 1.0)
-        return float(np.sum(half * w * s**k * self.pdf(s)))
-
-    def mean(self) -> float:
-        return _moments(self.beta)[0]
-
-    def var(self) -> float:
-        return _moments(self.beta)[1]
-
-    def std(self) -> float:
-        return float(np.sqrt(self.var()))
+        return _raw_moment(self.beta, k)
 
 
-@lru_cache(maxsize=3)
-def _moments(beta: int) -> tuple[float, float]:
-    law = TracyWidom(beta)
-    mean = law._moment(1)
-    return mean, law._moment(2) - mean**2
+@lru_cache(maxsize=24)
+def _raw_moment(beta: int, k: int) -> float:
+    """int s^k f(s) ds by 40-point Gauss–Legendre on each piece of the table (the mass outside
+    it is below 1e-18)."""
+    breaks = _table(beta).breaks
+    u, w = np.polynomial.legendre.leggauss(40)
+    half = 0.5 * np.diff(breaks)[:, None]
+    s = breaks[:-1, None] + half * (u + 1.0)
+    return float(np.sum(half * w * s**k * TracyWidom(beta).pdf(s)))

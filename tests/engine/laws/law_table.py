@@ -14,6 +14,7 @@ from rmtcheck.laws.free import DeformedMarchenkoPastur, MarchenkoPasturProduct
 from rmtcheck.laws.fuss_catalan import FussCatalan
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 from rmtcheck.laws.semicircle import Semicircle
+from rmtcheck.laws.tracy_widom import TracyWidom
 
 # Default tolerances of the checks (closed-form cdf and pdf, float64).
 TOLERANCES = {
@@ -59,6 +60,14 @@ CK_WHY = ("conjugate-kernel law: density from a Stieltjes-transform solver on Ch
 CK_TOL = {"derivative": 5e-3, "mass": 4e-5, "moment": 1e-5, "roundtrip": 4e-5,
           "stieltjes_sum": 1e-4, "series": 1e-5}
 
+TW_WHY = ("Tracy-Widom: the support is the whole line, so the derivative check's step is "
+          "h = 1e-4 (isf(1e-10) - ppf(1e-10)) = 0.9e-3 to 1.7e-3; its central-difference "
+          "truncation in the left tail (f falls like exp(-|s|^3/12)) was measured at 1.8e-5, "
+          "1.6e-5, 1.4e-5 relative (beta 1, 2, 4), 8x smaller at h / 3.3 (truncation, not the "
+          "pdf); tolerance 3 times that. test_tracy_widom checks the pdf to 1e-7 against "
+          "differences of the direct determinants with h = 1e-4")
+TW_TOL = {"derivative": 6e-5}
+
 LAWS = [
     Row(MarchenkoPastur, {"ratio": 0.5}),
     Row(MarchenkoPastur, {"ratio": 0.1, "var": 2.0}),
@@ -79,4 +88,7 @@ LAWS = [
         tol=CK_TOL, scipy_checks=False, why=CK_WHY),
     Row(Semicircle, {}),
     Row(Semicircle, {"radius": 0.5, "center": 1.5}),
+    Row(TracyWidom, {"beta": 1}, tol=TW_TOL, why=TW_WHY),  # support (-inf, inf)
+    Row(TracyWidom, {"beta": 2}, tol=TW_TOL, why=TW_WHY),
+    Row(TracyWidom, {"beta": 4}, tol=TW_TOL, why=TW_WHY),
 ]

@@ -185,7 +185,17 @@ def test_bad_beta(beta):
         TracyWidom(beta)
 
 
-@pytest.mark.parametrize("q", [-0.1, 1.5, np.nan])
+@pytest.mark.parametrize("q", [-0.1, 1.5, np.inf])
 def test_bad_probability(q):
     with pytest.raises(InputError, match="q"):
         TracyWidom(2).ppf(q)
+    with pytest.raises(InputError, match="q"):
+        TracyWidom(2).isf([0.5, q])
+
+
+def test_nan_probability_gives_nan():
+    """The Law protocol: NaN in, NaN out (the other entries are unaffected)."""
+    law = TracyWidom(2)
+    assert np.isnan(law.ppf(np.nan)) and np.isnan(law.isf(np.nan))
+    out = law.isf([1e-30, np.nan])
+    assert np.isnan(out[1]) and law.sf(out[0]) == pytest.approx(1e-30, rel=1e-10)
