@@ -25,3 +25,8 @@ class CardError(ValueError):
 
     def __init__(self, where: str, field: str, problem: str) -> None:
         super().__init__(f"card {where}, field '{field}': {problem}")
+
+
+class InputTypeError(InputError, TypeError):
+    """A user-supplied value of the wrong type (both a ``ValueError`` and a ``TypeError``,
+    so callers may catch either; the CLI prints it like any :class:`InputError`)."""

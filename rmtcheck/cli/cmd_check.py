@@ -10,7 +10,8 @@ from ..checker.coverage import ledger
 from ..checker.run import check, work_units
 from ..checker.verdict import Verdict
 from ..errors import InputError
-from ..progress import bar
+from ..outputs import output_dir
+from ..progress import bar, note
 from ..report import write_report
 from ..testing.property import search_counterexample
 from .common import add_common, parse_params, positive_int, print_json
@@ -160,6 +161,8 @@ def run_property(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    if args.report is not None:
+        output_dir("--report", args.report)
     cards = {k: c for k, c in load_catalogue(args.catalogue).items() if k.startswith(args.prefix)}
     if not cards:
         raise InputError("--prefix", f"no claim starts with {args.prefix!r}", "see `rmtcheck list`")
@@ -167,12 +170,15 @@ def run_verify(args: argparse.Namespace) -> int:
     with bar(
         sum(work_units(c, args.scale) for c in cards.values()), desc="verify", unit="cell"
     ) as b:
-        for card in cards.values():
+        for i, card in enumerate(cards.values(), 1):
             b.set_postfix_str(card.id)
-            verdicts.append(check(card, scale=args.scale, seed=args.seed, progress=b.update,
-                                  timeout_s=card.timeout_s))
+            v = check(card, scale=args.scale, seed=args.seed, progress=b.update,
+                      timeout_s=card.timeout_s)
+            verdicts.append(v)
+            note(f"[{i}/{len(cards)}] {v.claim}: {v.outcome}, "
+                 f"{'as expected' if v.meets_expected else 'NOT as expected'} ({v.seconds:.1f} s)")
     ok = all(v.meets_expected for v in verdicts)
-    if args.report:
+    if args.report is not None:
         path = write_report(verdicts, cards, args.report, scale=args.scale, seed=args.seed,
                             ledger=ledger(args.catalogue) if not args.prefix else None)
         if not args.json:

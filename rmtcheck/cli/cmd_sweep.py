@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import budget
 from ..checker.verdict import Verdict
 from ..errors import InputError
+from ..outputs import figure_formats, output_file
 from ..plots.scaling import plot_scaling
 from ..progress import bar
 from ..sweep.sweep import Sweep
@@ -73,7 +75,7 @@ def parse_sizes(text: str | None) -> list[int] | None:
     if not items:
         raise InputError("--sizes", "empty list", valid)
     try:
-        sizes = [int(t) for t in items]
+        sizes = [int(t) if len(t) <= 12 else -1 for t in items]
     except ValueError:
         raise InputError("--sizes", f"got {text!r}", valid) from None
     if min(sizes) < 1:
@@ -117,13 +119,18 @@ def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    if args.plot is not None:
+        output_file("--plot", args.plot, figure_formats())
+    for option in ("workers", "dask_local"):
+        if getattr(args, option) is not None:
+            budget.workers(f"--{option.replace('_', '-')}", getattr(args, option))
     with Sweep(args.claim, parse_sizes(args.sizes), args.trials, parse_params(args.param),
                seed=args.seed, store=args.store, scale=args.scale, keep_arrays=args.keep_arrays,
                catalogue=args.catalogue, **executor_options(args)) as sw:
         with bar(len(sw.pending()), desc=sw.card.id, unit="cell") as b:
             v = sw.run(resume=args.resume, progress=b.update)
         doc = summary(sw, v)
-        if args.plot:
+        if args.plot is not None:
             doc["figure"] = str(draw(sw, v, args.plot))
         if args.json:
             print_json(doc)
@@ -134,6 +141,6 @@ def run_sweep(args: argparse.Namespace) -> int:
         print(f"  ran {run['ran']} on {run['executor'] or '-'}, {run['skipped']} already stored, "
               f"{run['wall_seconds']:.2f} s -> {sw.store.path}")
         print_verdict(v)
-        if args.plot:
+        if args.plot is not None:
             print(f"  figure -> {doc['figure']}")
     return 0 if v.meets_expected else 1

@@ -43,7 +43,7 @@ class MarchenkoPastur:
         inside = (x > self.a) & (x < self.b)
         xs = np.where(inside, x, 0.5 * (self.a + self.b))
         value = np.sqrt((self.b - xs) * (xs - self.a)) / (2 * np.pi * self.var * self.ratio * xs)
-        return np.where(inside, value, 0.0)
+        return np.where(inside, value, np.where(np.isnan(x), np.nan, 0.0))
 
     def _antiderivative(self, u: np.ndarray) -> np.ndarray:
         """G(u) with G' = sqrt((b-u)(u-a))/u for unit variance, u in [a, b]:
