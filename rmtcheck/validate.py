@@ -70,7 +70,7 @@ def probability(name: str, value: object) -> float:
 def choice(name: str, value: object, options: Iterable[str]) -> str:
     """One of ``options`` (case-sensitive)."""
     options = list(options)
-    if value not in options:
+    if not isinstance(value, str | int | float) or value not in options:
         raise InputError(name, f"unknown value {value!r}", "one of " + ", ".join(map(str, options)))
     return str(value)
 
@@ -106,7 +106,7 @@ def real_dtype(name: str, value: Any) -> np.dtype:
     """A real floating NumPy dtype (float32, float64, ...); anything else is refused."""
     try:
         dtype = np.dtype(value)
-    except TypeError:
+    except (TypeError, ValueError, SyntaxError):  # numpy's parser, e.g. on "0@"
         raise InputTypeError(name, f"got {value!r}", "a real floating dtype, e.g. np.float64"
                              ) from None
     if dtype.kind != "f":
