@@ -61,7 +61,8 @@ def _short(path: Path) -> str:
 
 
 def output_file(option: str, path: object, formats: Iterable[str]) -> Path:
-    """A writable file path whose extension is one of ``formats`` (without dots)."""
+    """A writable file path whose extension is one of ``formats`` (without dots); missing
+    parent folders are created."""
     formats = tuple(formats)
     valid = f"a writable file path ending in .{', .'.join(formats)}"
     out = _text(option, path, valid)
@@ -75,6 +76,7 @@ def output_file(option: str, path: object, formats: Iterable[str]) -> Path:
         if out.exists() and not os.access(out, os.W_OK):
             raise InputError(option, f"cannot overwrite {_short(out)}", valid)
         _probe(option, out, out.parent, valid)
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # e.g. a name too long for the file system
         raise InputError(option, f"cannot use {_short(out)}: {exc.strerror or exc}",
                          valid) from None

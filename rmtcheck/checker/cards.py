@@ -372,9 +372,13 @@ def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
     env = os.environ.get("RMTCHECK_CATALOGUE", "")
     for item in [*(p for p in env.split(os.pathsep) if p), *(extra or [])]:
         path = Path(item)
-        if not path.is_dir():
+        try:
+            found = item != "" and path.is_dir()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            found = False
+        if not found:
             raise InputError(
-                "--catalogue", f"{item} is not a directory", "a directory of *.toml cards"
+                "--catalogue", f"{item[:80]!r} is not a directory", "a directory of *.toml cards"
             )
         if path.resolve() not in {d.resolve() for d in dirs}:  # the same folder counts once
             dirs.append(path)

@@ -152,6 +152,19 @@ def _in_ranges(values: dict[str, Any], ranges: dict[str, list[float]]) -> None:
                 raise InputError(f"--param {key}", f"got {value}", f"in [{low}, {high}]")
 
 
+def _as_list(text: str, old: list[Any], where: str) -> list[Any]:
+    """``"[0.25, 1.0]"`` or ``"0.25,1.0"`` as a list like ``old`` (numbers or strings)."""
+    items = [t.strip().strip("'\"") for t in text.strip().strip("[]").split(",")]
+    valid = f"a comma-separated list like {','.join(map(str, old))}"
+    if not items or "" in items:
+        raise InputError(where, f"got {text!r}", valid)
+    numbers = [x for x in old if isinstance(x, int | float) and not isinstance(x, bool)]
+    if old and len(numbers) == len(old):
+        kind = "int" if all(isinstance(x, int) for x in old) else "float"
+        return [as_number(t, kind, where, valid) for t in items]
+    return items
+
+
 def _override(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     params = dict(defaults)
     for key, value in overrides.items():
@@ -160,6 +173,8 @@ def _override(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, 
         old = params[key]
         if isinstance(value, str) and isinstance(old, bool):
             value = value.lower() in ("1", "true", "yes")
+        elif isinstance(value, str) and isinstance(old, list):
+            value = _as_list(value, old, f"--param {key}")
         elif isinstance(value, str) and isinstance(old, int | float):
             value = as_number(
                 value,

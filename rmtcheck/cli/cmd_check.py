@@ -14,7 +14,7 @@ from ..outputs import output_dir
 from ..progress import bar, note
 from ..report import write_report
 from ..testing.property import search_counterexample
-from .common import add_common, parse_params, positive_int, print_json
+from .common import add_common, int_at_least, parse_params, print_json
 
 CHECK_EPILOG = """examples:
   rmtcheck check RMT-MP-LAW
@@ -62,7 +62,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("claim", metavar="CLAIM")
     p.add_argument(
         "--examples",
-        type=positive_int("--examples"),
+        type=int_at_least("--examples", 1, 100_000),
         default=100,
         help="number of parameter sets to try (default 100)",
     )

@@ -64,17 +64,19 @@ def _limit(parse, option: str):
     return convert
 
 
-def int_at_least(option: str, low: int):
-    """argparse type: an integer >= ``low``, with a message naming the option."""
+def int_at_least(option: str, low: int, high: int | None = None):
+    """argparse type: an integer >= ``low`` (and <= ``high``), with a message naming the
+    option."""
 
     def parse(text: str) -> int:
         try:
             value = int(text) if len(text) <= 30 else None
         except ValueError:
             value = None
-        if value is None or value < low:
+        if value is None or value < low or (high is not None and value > high):
+            within = f">= {low}" if high is None else f"in [{low}, {high}]"
             raise argparse.ArgumentTypeError(
-                f"{option} must be an integer >= {low}, got {text[:40]!r}")
+                f"{option} must be an integer {within}, got {text[:40]!r}")
         return value
 
     return parse

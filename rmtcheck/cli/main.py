@@ -40,6 +40,14 @@ EPILOG = """examples:
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors as one line and exit status 2."""
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> object:
+        # `--opt=--` is the value "--" (argparse 3.11 drops it and hands the action [])
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"rmtcheck {self.prog.split(' ', 1)[-1]}: {message}\n")
         raise SystemExit(2)

@@ -73,10 +73,12 @@ class ResultStore:
         self.memory = str(path) == ":memory:"
         self.read_only = read_only and not self.memory
         try:
+            if "\0" in str(path):
+                raise ValueError("a NUL character in the path")
             exists = not self.memory and self.path.exists()
-        except OSError as exc:  # e.g. a name too long for the file system
-            raise InputError("--store", f"cannot use {str(path)[:80]!r}: {exc.strerror or exc}",
-                             "a file path") from None
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+            raise InputError("--store", f"cannot use {str(path)[:80]!r}: "
+                             f"{getattr(exc, 'strerror', None) or exc}", "a file path") from None
         if exists and not self.path.is_file():
             raise _refuse(self.path, "is not a file")
         if not exists and (not create or self.read_only) and not self.memory:

@@ -77,7 +77,8 @@ def test_reserved_parameter_names_are_refused_with_the_reason(tmp_path, name):
 ])
 def test_memory_field_is_validated(tmp_path, memory, problem):
     path = tmp_path / "cards.toml"
-    path.write_text(GOOD.replace('kind = "inequality"', f'kind = "inequality"\nmemory = "{memory}"'))
+    path.write_text(GOOD.replace('kind = "inequality"',
+                                 f'kind = "inequality"\nmemory = "{memory}"'))
     with pytest.raises(CardError, match=f"field 'memory': .*({problem})"):
         load_file(path)
 
