@@ -13,7 +13,7 @@ from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..outputs import figure_formats, output_file
 from ..plots.scaling import plot_scaling
-from ..progress import bar
+from ..progress import bar, note
 from ..sweep.sweep import Sweep
 from .common import add_common, parse_params, positive_int, print_json
 
@@ -127,8 +127,15 @@ def run_sweep(args: argparse.Namespace) -> int:
     with Sweep(args.claim, parse_sizes(args.sizes), args.trials, parse_params(args.param),
                seed=args.seed, store=args.store, scale=args.scale, keep_arrays=args.keep_arrays,
                catalogue=args.catalogue, **executor_options(args)) as sw:
-        with bar(len(sw.pending()), desc=sw.card.id, unit="cell") as b:
-            v = sw.run(resume=args.resume, progress=b.update)
+        total, done = len(sw.pending()), [0]
+
+        def tick(k: int) -> None:
+            b.update(k)
+            done[0] += k
+            note(f"[{done[0]}/{total}] cells of {sw.card.id}")
+
+        with bar(total, desc=sw.card.id, unit="cell") as b:
+            v = sw.run(resume=args.resume, progress=tick)
         doc = summary(sw, v)
         if args.plot is not None:
             doc["figure"] = str(draw(sw, v, args.plot))
