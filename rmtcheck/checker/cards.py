@@ -332,9 +332,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise CardError(origin_name(str(path)), "(file)", f"invalid TOML: {exc}") from None
 
 
-def load_file(path: str | Path) -> list[Card]:
-    """All cards of one TOML file (with its ``[text]`` table when it has one)."""
-    path = Path(path)
+def _tables(path: Path) -> tuple[Text | None, list[Any]]:
+    """The ``[text]`` table (when there is one) and the ``[[claim]]`` tables of a file."""
     data = read_toml(path)
     unknown = set(data) - {"text", "claim"}
     if unknown:
@@ -343,6 +342,12 @@ def load_file(path: str | Path) -> list[Card]:
     claims = data.get("claim", [])
     if not isinstance(claims, list):
         raise CardError(origin_name(str(path)), "claim", "use [[claim]] tables")
+    return text, claims
+
+
+def load_file(path: str | Path) -> list[Card]:
+    """All cards of one TOML file (with its ``[text]`` table when it has one)."""
+    text, claims = _tables(Path(path))
     return [parse_card(raw, str(path), text) for raw in claims]
 
 
@@ -393,14 +398,7 @@ def _user_cards(path: Path) -> list[Card]:
     """The valid cards of a user's file; each malformed one is skipped with a warning
     naming the file, the card and the field."""
     try:
-        data = read_toml(path)
-        unknown = set(data) - {"text", "claim"}
-        if unknown:
-            raise CardError(origin_name(str(path)), sorted(unknown)[0], "unknown top-level table")
-        text = parse_text(data["text"], str(path)) if "text" in data else None
-        claims = data.get("claim", [])
-        if not isinstance(claims, list):
-            raise CardError(origin_name(str(path)), "claim", "use [[claim]] tables")
+        text, claims = _tables(path)
     except (CardError, InputError) as exc:
         warnings.warn(f"skipped {path}: {exc}", CatalogueWarning, stacklevel=3)
         return []
