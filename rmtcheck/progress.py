@@ -28,8 +28,8 @@ def enabled() -> bool:
 
 def note(text: str) -> None:
     """One progress line on stderr where no bar can draw (stderr is not a terminal, e.g. a
-    log file), unless bars were turned off (--json, --quiet)."""
-    if _enabled is None and not sys.stderr.isatty():
+    log file), unless progress is off (--json, --quiet, RMTCHECK_NO_PROGRESS)."""
+    if _enabled is None and not sys.stderr.isatty() and not os.environ.get("RMTCHECK_NO_PROGRESS"):
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
 
