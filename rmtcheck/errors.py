@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def _line(text: object, limit: int) -> str:
+    """``text`` on one line (whitespace runs collapsed), shortened to ``limit`` characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."
+
+
 class InputError(ValueError):
     """A user-supplied value is out of its valid range, malformed or unknown.
 
@@ -11,6 +17,7 @@ class InputError(ValueError):
     """
 
     def __init__(self, name: str, problem: str, valid: str | None = None) -> None:
+        name, problem = _line(name, 120), _line(problem, 400)  # one line, however hostile
         self.name = name
         self.problem = problem
         self.valid = valid
@@ -25,3 +32,8 @@ class CardError(ValueError):
 
     def __init__(self, where: str, field: str, problem: str) -> None:
         super().__init__(f"card {where}, field '{field}': {problem}")
+
+
+class InputTypeError(InputError, TypeError):
+    """A user-supplied value of the wrong type (both a ``ValueError`` and a ``TypeError``,
+    so callers may catch either; the CLI prints it like any :class:`InputError`)."""

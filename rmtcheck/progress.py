@@ -26,6 +26,14 @@ def enabled() -> bool:
     return sys.stderr.isatty() and not os.environ.get("RMTCHECK_NO_PROGRESS")
 
 
+def note(text: str) -> None:
+    """One progress line on stderr where no bar can draw (stderr is not a terminal, e.g. a
+    log file), unless progress is off (--json, --quiet, RMTCHECK_NO_PROGRESS)."""
+    if _enabled is None and not sys.stderr.isatty() and not os.environ.get("RMTCHECK_NO_PROGRESS"):
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+
+
 def bar(total: int | None = None, desc: str = "", unit: str = "it") -> Any:
     """A tqdm bar on stderr with ETA (a no-op bar when disabled)."""
     return tqdm(

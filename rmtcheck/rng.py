@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InputTypeError
+
 DEFAULT_SEED = 20260101
 
 
@@ -36,4 +38,9 @@ def as_generator(rng: np.random.Generator | int | None) -> np.random.Generator:
     """Accept a Generator, an int seed or None (fresh entropy) as library users expect."""
     if isinstance(rng, np.random.Generator):
         return rng
+    ok = rng is None or isinstance(rng, np.random.SeedSequence | np.random.BitGenerator) or (
+        isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0)
+    if not ok:
+        raise InputTypeError("rng", f"got {str(rng)[:60]!r} ({type(rng).__name__})",
+                             "a numpy Generator, an int seed >= 0, a SeedSequence or None")
     return np.random.default_rng(rng)

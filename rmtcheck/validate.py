@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Integral, Real
+from typing import Any
 
-from .errors import InputError
+import numpy as np
+
+from .errors import InputError, InputTypeError
 
 
 def _is_bool(value: object) -> bool:
@@ -67,6 +70,45 @@ def probability(name: str, value: object) -> float:
 def choice(name: str, value: object, options: Iterable[str]) -> str:
     """One of ``options`` (case-sensitive)."""
     options = list(options)
-    if value not in options:
+    if not isinstance(value, str | int | float) or value not in options:
         raise InputError(name, f"unknown value {value!r}", "one of " + ", ".join(map(str, options)))
     return str(value)
+
+
+def matrix(name: str, value: Any, xp: Any = np, *, square: bool = False) -> Any:
+    """A 2-D real floating array of the array module ``xp`` with finite entries: integer and
+    boolean arrays are cast to float64; complex, object, string and sparse inputs are refused
+    (:class:`InputTypeError`), as are other shapes (:class:`InputError`)."""
+    if hasattr(value, "tocsr") or type(value).__module__.startswith("scipy.sparse"):
+        raise InputTypeError(name, f"got a sparse {type(value).__name__}",
+                             "a dense 2-D array (call .toarray() first)")
+    try:
+        arr = value if hasattr(value, "dtype") and hasattr(value, "shape") else xp.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise InputTypeError(name, f"got {type(value).__name__}: {exc}", "a 2-D real array"
+                             ) from None
+    kind = np.dtype(arr.dtype).kind
+    if kind in "iub":
+        arr = xp.asarray(arr, dtype=np.float64)
+    elif kind != "f":
+        what = "complex" if kind == "c" else np.dtype(arr.dtype).name
+        raise InputTypeError(name, f"has {what} entries", "a real floating (or integer) array")
+    if arr.ndim != 2 or 0 in arr.shape:
+        raise InputError(name, f"has shape {tuple(arr.shape)}", "a non-empty 2-D array")
+    if square and arr.shape[0] != arr.shape[1]:
+        raise InputError(name, f"has shape {tuple(arr.shape)}, not square", "a square 2-D array")
+    if not bool(xp.all(xp.isfinite(arr))):
+        raise InputError(name, "contains NaN or inf", "finite entries")
+    return arr
+
+
+def real_dtype(name: str, value: Any) -> np.dtype:
+    """A real floating NumPy dtype (float32, float64, ...); anything else is refused."""
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError, SyntaxError):  # numpy's parser, e.g. on "0@"
+        raise InputTypeError(name, f"got {value!r}", "a real floating dtype, e.g. np.float64"
+                             ) from None
+    if dtype.kind != "f":
+        raise InputTypeError(name, f"got {dtype.name}", "a real floating dtype, e.g. np.float64")
+    return dtype

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import tomllib
+import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +26,9 @@ from .expr import names_in
 KINDS = ("exact", "distributional", "inequality", "scaling", "qualitative")
 EXPECTED = ("holds", "fails", "observation", "unreproduced")
 COMPARES = ("allclose", "sorted")
+RESERVED = {"sizes": "the sizes of a scaling sweep", "trials": "the number of trials",
+            "rng": "the generator passed to the card's functions"}
+MAX_SIZE = 2**31 - 1  # sizes of a scaling sweep, unless the card's fit.size_range says less
 _REQUIRED = ("id", "title", "statement", "source", "kind", "expected", "empirical", "tolerance")
 _OPTIONAL = (
     "theory",
@@ -41,6 +45,7 @@ _OPTIONAL = (
     "quote",
     "tried",
     "timeout_s",
+    "memory",
 )
 _COUNTER_FIELDS = {"params", "statistic", "value", "rtol", "atol", "range", "note"}
 _TEXT_FIELDS = {
@@ -89,6 +94,7 @@ class Card:
     quote: str = ""
     tried: str = ""
     timeout_s: float | None = None
+    memory: str | None = None
     origin: str = ""
     text: Text | None = None
 
@@ -244,17 +250,27 @@ def parse_card(raw: dict[str, Any], origin: str, text: Text | None = None) -> Ca
         )
         _check(fit.get("bound", "equal") in ("equal", "upper"), where, "fit.bound",
                "is 'equal' (Theta, the default) or 'upper' (O)")
+        rng = fit.get("size_range", [1, MAX_SIZE])
+        _check(isinstance(rng, list) and len(rng) == 2
+               and all(isinstance(x, int) and not isinstance(x, bool) for x in rng)
+               and 1 <= rng[0] <= rng[1] <= MAX_SIZE, where, "fit.size_range",
+               f"is [low, high], integers with 1 <= low <= high <= {MAX_SIZE}")
     compare = raw.get("compare", "allclose")
     _check(
         compare in COMPARES, where, "compare", f"{compare!r} is not one of {', '.join(COMPARES)}"
     )
-    reserved = {"sizes", "trials", "rng"} & set(raw.get("params", {}))
-    _check(not reserved, where, "params", f"{sorted(reserved)} are reserved run settings")
+    _check(isinstance(raw.get("params", {}), dict), where, "params", "must be a table")
+    reserved = set(RESERVED) & set(raw.get("params", {}))
+    _check(not reserved, where, f"params.{sorted(reserved)[0] if reserved else ''}",
+           "is a reserved name (" + "; ".join(f"{k}: {v}" for k, v in RESERVED.items())
+           + "); rename the parameter")
     try:
         params = {name: parse_spec(name, spec) for name, spec in raw.get("params", {}).items()}
     except ValueError as exc:
         raise CardError(where, "params", str(exc)) from None
     _check_bound_order(where, params)
+    _check_memory(raw.get("memory"), set(params) | ({fit["size"]} if kind == "scaling" else set()),
+                  where)
     scale = raw.get("scale", {})
     if raw["expected"] == "fails":
         _check_inside_domain(raw["counterexample"], params, scale, where)
@@ -300,6 +316,7 @@ def parse_card(raw: dict[str, Any], origin: str, text: Text | None = None) -> Ca
         quote=raw.get("quote", ""),
         tried=raw.get("tried", ""),
         timeout_s=timeout,
+        memory=raw.get("memory"),
         origin=origin,
         text=text,
     )
@@ -317,9 +334,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise CardError(origin_name(str(path)), "(file)", f"invalid TOML: {exc}") from None
 
 
-def load_file(path: str | Path) -> list[Card]:
-    """All cards of one TOML file (with its ``[text]`` table when it has one)."""
-    path = Path(path)
+def _tables(path: Path) -> tuple[Text | None, list[Any]]:
+    """The ``[text]`` table (when there is one) and the ``[[claim]]`` tables of a file."""
     data = read_toml(path)
     unknown = set(data) - {"text", "claim"}
     if unknown:
@@ -328,6 +344,12 @@ def load_file(path: str | Path) -> list[Card]:
     claims = data.get("claim", [])
     if not isinstance(claims, list):
         raise CardError(origin_name(str(path)), "claim", "use [[claim]] tables")
+    return text, claims
+
+
+def load_file(path: str | Path) -> list[Card]:
+    """All cards of one TOML file (with its ``[text]`` table when it has one)."""
+    text, claims = _tables(Path(path))
     return [parse_card(raw, str(path), text) for raw in claims]
 
 
@@ -357,43 +379,81 @@ def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
     env = os.environ.get("RMTCHECK_CATALOGUE", "")
     for item in [*(p for p in env.split(os.pathsep) if p), *(extra or [])]:
         path = Path(item)
-        if not path.is_dir():
+        try:
+            found = item != "" and path.is_dir()
+        except (OSError, ValueError):  # a name too long for the file system, a NUL byte
+            found = False
+        if not found:
             raise InputError(
-                "--catalogue", f"{item} is not a directory", "a directory of *.toml cards"
+                "--catalogue", f"{item[:80]!r} is not a directory", "a directory of *.toml cards"
             )
         if path.resolve() not in {d.resolve() for d in dirs}:  # the same folder counts once
             dirs.append(path)
     return dirs
 
 
+class CatalogueWarning(UserWarning):
+    """A malformed card of a user's catalogue folder, skipped (the built-in one is strict)."""
+
+
+def _user_cards(path: Path) -> list[Card]:
+    """The valid cards of a user's file; each malformed one is skipped with a warning
+    naming the file, the card and the field."""
+    try:
+        text, claims = _tables(path)
+    except (CardError, InputError) as exc:
+        warnings.warn(f"skipped {path}: {exc}", CatalogueWarning, stacklevel=3)
+        return []
+    out = []
+    for raw in claims:
+        try:
+            if not isinstance(raw, dict):
+                raise CardError(origin_name(str(path)), "claim", "use [[claim]] tables")
+            out.append(parse_card(raw, str(path), text))
+        except (CardError, InputError) as exc:
+            warnings.warn(f"skipped a card of {path}: {exc}", CatalogueWarning, stacklevel=3)
+    return out
+
+
 @lru_cache(maxsize=8)
 def _load(dirs: tuple[Path, ...]) -> dict[str, Card]:
+    """Cards of the built-in folder (``dirs[0]``, any error is raised) and of the user's
+    folders (malformed cards are skipped with a :class:`CatalogueWarning`)."""
     cards: dict[str, Card] = {}
     prefixes: dict[str, Text] = {}
-    for d in dirs:
+    for i, d in enumerate(dirs):
         for path in catalogue_files(d):
-            for card in load_file(path):
-                if card.id in cards:
-                    raise CardError(
-                        f"{card.id} ({origin_name(str(path))})",
-                        "id",
-                        f"duplicate of a card in {origin_name(cards[card.id].origin)}",
-                    )
-                text = card.text
-                if text is not None and prefixes.setdefault(text.prefix, text).name != text.name:
-                    raise CardError(f"[text] ({origin_name(str(path))})", "prefix",
-                                    f"{text.prefix} is already the prefix of "
-                                    f"{prefixes[text.prefix].name}")
-                cards[card.id] = card
-    for card in cards.values():
+            for card in (load_file(path) if i == 0 else _user_cards(path)):
+                try:
+                    _admit(card, path, cards, prefixes)
+                except CardError as exc:
+                    if i == 0:
+                        raise
+                    warnings.warn(f"skipped a card of {path}: {exc}", CatalogueWarning,
+                                  stacklevel=2)
+    for card in list(cards.values()):
         for ref in (card.corrected, card.corrects):
             if ref is not None and ref not in cards:
-                raise CardError(
-                    f"{card.id} ({origin_name(card.origin)})",
-                    "corrected/corrects",
-                    f"names unknown claim {ref!r}",
-                )
+                exc = CardError(f"{card.id} ({origin_name(card.origin)})", "corrected/corrects",
+                                f"names unknown claim {ref!r}")
+                if Path(card.origin).is_relative_to(dirs[0]):
+                    raise exc
+                warnings.warn(f"skipped a card of {card.origin}: {exc}", CatalogueWarning,
+                              stacklevel=2)
+                cards.pop(card.id, None)
     return cards
+
+
+def _admit(card: Card, path: Path, cards: dict[str, Card], prefixes: dict[str, Text]) -> None:
+    """Add ``card`` unless its ID is taken or its text's prefix belongs to another text."""
+    if card.id in cards:
+        raise CardError(f"{card.id} ({origin_name(str(path))})", "id",
+                        f"duplicate of a card in {origin_name(cards[card.id].origin)}")
+    text = card.text
+    if text is not None and prefixes.setdefault(text.prefix, text).name != text.name:
+        raise CardError(f"[text] ({origin_name(str(path))})", "prefix",
+                        f"{text.prefix} is already the prefix of {prefixes[text.prefix].name}")
+    cards[card.id] = card
 
 
 def load_catalogue(extra: list[str] | None = None) -> dict[str, Card]:
@@ -470,3 +530,17 @@ def _check_inside_domain(ce: dict[str, Any], params: dict[str, ParamSpec],
                      if k in scale.get("quick", {}) and scale["quick"][k] != v)
     _check(not differs, where, "scale.quick",
            f"must run at the counterexample (differs in {differs})")
+
+
+def _check_memory(memory: Any, names: set[str], where: str) -> None:
+    """``memory``: an expression of the card's parameters giving the peak bytes of one run
+    (checked against the memory budget before running, see :mod:`rmtcheck.budget`)."""
+    if memory is None:
+        return
+    _check(isinstance(memory, str) and memory.strip() != "", where, "memory",
+           "must be an expression in bytes of the card's parameters, e.g. '8 * p * n'")
+    try:
+        unknown = names_in(memory) - names
+    except SyntaxError as exc:
+        raise CardError(where, "memory", f"cannot parse {memory!r}: {exc.msg}") from None
+    _check(not unknown, where, "memory", f"uses undeclared parameter(s) {sorted(unknown)}")

@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from .. import validate
+from .. import budget, validate
 from ..errors import CardError, InputError
 from ..rng import DEFAULT_SEED, generator
 from . import kinds
-from .cards import Card, get_card
+from .cards import MAX_SIZE, Card, get_card
 from .domain import resolve
+from .expr import evaluate, names_in
 from .resolve import call_with, resolve_function
 from .verdict import Verdict, make_verdict
 
@@ -50,10 +51,29 @@ def run_settings(
     if card.kind == "scaling":
         if len(set(sizes)) < 2:
             raise InputError("--sizes", f"got {sizes}", "at least two distinct positive integers")
-        sizes = [validate.integer("--sizes", s, 1) for s in sizes]
+        low, high = card.fit.get("size_range", [1, MAX_SIZE])
+        sizes = [validate.integer("--sizes", s, low, high) for s in sizes]
         if trials < 2:
             raise InputError("--trials", f"got {trials}", "integer >= 2 for a scaling fit")
     return params, sizes, trials
+
+
+def require_budget(card: Card, params: dict[str, Any], sizes: list[int], trials: int) -> None:
+    """Refuse a run whose memory (the card's ``memory`` expression, at the largest size of a
+    scaling claim) or cell list exceeds the budget, before running it."""
+    if card.kind == "scaling":
+        budget.cells("--trials", len(sizes) * trials)
+    if card.memory is None:
+        return
+    env = {**params, **({card.fit["size"]: max(sizes)} if card.kind == "scaling" else {})}
+    try:
+        need = float(evaluate(card.memory, env))
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise CardError(card.id, "memory", f"cannot evaluate {card.memory!r}: {exc}") from None
+    used = [k for k in env if k in names_in(card.memory)]
+    name = "--sizes" if card.kind == "scaling" else f"--param {', '.join(used)}"
+    shown = ", ".join(f"{k}={env[k]}" for k in used)
+    budget.require_memory(name, need, f"{card.id} at {shown}")
 
 
 def scaling_cells(
@@ -99,6 +119,7 @@ def check(
     card = claim if isinstance(claim, Card) else get_card(claim, catalogue)
     seed = validate.integer("--seed", seed, 0)
     params, sizes, trials = run_settings(card, scale, params, sizes, trials)
+    require_budget(card, params, sizes, trials)
     start = time.perf_counter()
     stats: dict[str, Any] = {}
     detail: dict[str, Any] = {}

@@ -11,6 +11,8 @@ One table per scenario::
     [scenario.params]                   # defaults (full scale)
     [scenario.quick]                    # overrides for --scale quick (names of params only)
     [scenario.paper]                    # numbers the paper reports, shown beside ours
+    [scenario.ranges]                   # optional: p = [10, 20000], the values --param may
+                                        # take (each element of a list parameter)
 
 The function writes its figures into ``out_dir`` and returns a JSON-ready summary of the
 reproduced numbers; :func:`simulate` writes ``summary.json`` with both sides.
@@ -39,7 +41,7 @@ from .resolve import call_with, resolve_function
 from .verdict import plain, versions
 
 _FIELDS = {"name": str, "title": str, "source": str, "claims": list, "run": str}
-_TABLES = ("params", "quick", "paper")
+_TABLES = ("params", "quick", "paper", "ranges")
 SCALES = ("quick", "full")
 
 
@@ -55,6 +57,7 @@ class Scenario:
     params: dict[str, Any] = field(default_factory=dict)
     quick: dict[str, Any] = field(default_factory=dict)
     paper: dict[str, Any] = field(default_factory=dict)
+    ranges: dict[str, list[float]] = field(default_factory=dict)
     origin: str = ""
 
 
@@ -76,6 +79,16 @@ def parse_scenario(raw: Any, origin: str, known_claims: set[str]) -> Scenario:
     extra = set(raw.get("quick", {})) - set(raw.get("params", {}))
     if extra:
         raise CardError(where, "quick", f"overrides undeclared parameter(s) {sorted(extra)}")
+    for key, bounds in raw.get("ranges", {}).items():
+        if key not in raw.get("params", {}):
+            raise CardError(where, f"ranges.{key}", "names an undeclared parameter")
+        numbers = isinstance(bounds, list) and len(bounds) == 2 and all(
+            isinstance(b, int | float) and not isinstance(b, bool) for b in bounds)
+        if not numbers or bounds[0] > bounds[1]:
+            raise CardError(where, f"ranges.{key}", "must be [low, high] with low <= high")
+        for value in _elements(raw["params"][key]) + _elements(raw.get("quick", {}).get(key)):
+            if not bounds[0] <= value <= bounds[1]:
+                raise CardError(where, f"ranges.{key}", f"excludes the default {value}")
     dangling = [c for c in raw["claims"] if c not in known_claims]
     if dangling:
         raise CardError(where, "claims", f"names unknown claim(s) {dangling}")
@@ -90,6 +103,7 @@ def parse_scenario(raw: Any, origin: str, known_claims: set[str]) -> Scenario:
         params=dict(raw.get("params", {})),
         quick=dict(raw.get("quick", {})),
         paper=dict(raw.get("paper", {})),
+        ranges=dict(raw.get("ranges", {})),
         origin=origin,
     )
 
@@ -125,6 +139,32 @@ def get_scenario(name: str, extra: list[str] | None = None) -> Scenario:
     return found[name]
 
 
+def _elements(value: Any) -> list[Any]:
+    """The numbers of a parameter value (its elements when it is a list)."""
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    return [x for x in items if isinstance(x, int | float) and not isinstance(x, bool)]
+
+
+def _in_ranges(values: dict[str, Any], ranges: dict[str, list[float]]) -> None:
+    for key, (low, high) in ranges.items():
+        for value in _elements(values[key]):
+            if not low <= value <= high:
+                raise InputError(f"--param {key}", f"got {value}", f"in [{low}, {high}]")
+
+
+def _as_list(text: str, old: list[Any], where: str) -> list[Any]:
+    """``"[0.25, 1.0]"`` or ``"0.25,1.0"`` as a list like ``old`` (numbers or strings)."""
+    items = [t.strip().strip("'\"") for t in text.strip().strip("[]").split(",")]
+    valid = f"a comma-separated list like {','.join(map(str, old))}"
+    if not items or "" in items:
+        raise InputError(where, f"got {text!r}", valid)
+    numbers = [x for x in old if isinstance(x, int | float) and not isinstance(x, bool)]
+    if old and len(numbers) == len(old):
+        kind = "int" if all(isinstance(x, int) for x in old) else "float"
+        return [as_number(t, kind, where, valid) for t in items]
+    return items
+
+
 def _override(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     params = dict(defaults)
     for key, value in overrides.items():
@@ -133,6 +173,8 @@ def _override(defaults: dict[str, Any], overrides: dict[str, Any]) -> dict[str, 
         old = params[key]
         if isinstance(value, str) and isinstance(old, bool):
             value = value.lower() in ("1", "true", "yes")
+        elif isinstance(value, str) and isinstance(old, list):
+            value = _as_list(value, old, f"--param {key}")
         elif isinstance(value, str) and isinstance(old, int | float):
             value = as_number(
                 value,
@@ -158,6 +200,7 @@ def simulate(
     if scale not in SCALES:
         raise InputError("--scale", f"got {scale!r}", ", ".join(SCALES))
     values = _override({**sc.params, **(sc.quick if scale == "quick" else {})}, params or {})
+    _in_ranges(values, sc.ranges)
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)

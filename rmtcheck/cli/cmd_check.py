@@ -11,8 +11,9 @@ from ..checker.coverage import ledger
 from ..checker.run import check, work_units
 from ..checker.verdict import Verdict
 from ..errors import InputError
-from ..progress import bar
-from .common import add_common, parse_params, positive_int, print_json
+from ..outputs import output_dir
+from ..progress import bar, note
+from .common import add_common, int_at_least, parse_params, print_json
 
 CHECK_EPILOG = """examples:
   rmtcheck check RMT-MP-LAW
@@ -60,7 +61,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("claim", metavar="CLAIM")
     p.add_argument(
         "--examples",
-        type=positive_int("--examples"),
+        type=int_at_least("--examples", 1, 100_000),
         default=100,
         help="number of parameter sets to try (default 100)",
     )
@@ -161,6 +162,8 @@ def run_property(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    if args.report is not None:
+        output_dir("--report", args.report)
     cards = {k: c for k, c in load_catalogue(args.catalogue).items() if k.startswith(args.prefix)}
     if not cards:
         raise InputError("--prefix", f"no claim starts with {args.prefix!r}", "see `rmtcheck list`")
@@ -168,12 +171,15 @@ def run_verify(args: argparse.Namespace) -> int:
     with bar(
         sum(work_units(c, args.scale) for c in cards.values()), desc="verify", unit="cell"
     ) as b:
-        for card in cards.values():
+        for i, card in enumerate(cards.values(), 1):
             b.set_postfix_str(card.id)
-            verdicts.append(check(card, scale=args.scale, seed=args.seed, progress=b.update,
-                                  timeout_s=card.timeout_s))
+            v = check(card, scale=args.scale, seed=args.seed, progress=b.update,
+                      timeout_s=card.timeout_s)
+            verdicts.append(v)
+            note(f"[{i}/{len(cards)}] {v.claim}: {v.outcome}, "
+                 f"{'as expected' if v.meets_expected else 'NOT as expected'} ({v.seconds:.1f} s)")
     ok = all(v.meets_expected for v in verdicts)
-    if args.report:
+    if args.report is not None:
         from ..report import write_html, write_report  # matplotlib: only for a report
         from ..report.figures import write_figures
 

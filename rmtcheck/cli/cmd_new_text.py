@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from pathlib import Path
 
 from ..errors import InputError
+from ..outputs import output_dir
 from .common import print_json
 
 CARDS = '''# Cards of {name}: `rmtcheck list --catalogue {root}`.
@@ -104,7 +104,7 @@ def run_new_text(args: argparse.Namespace) -> int:
                          "starting with a letter, e.g. smith2024")
     if not re.fullmatch(r"[A-Z]{1,16}", args.prefix):
         raise InputError("--prefix", f"got {args.prefix!r}", "1-16 upper-case letters, e.g. SMITH")
-    root = Path(args.dir)
+    root = output_dir("--dir", args.dir)
     if not root.is_dir():
         raise InputError("--dir", f"{root} is not a directory", "an existing directory")
     folder = root / args.name

@@ -7,6 +7,7 @@ import argparse
 import json
 
 from ..errors import InputError
+from ..outputs import figure_formats, output_file
 from ..sweep.store import ResultStore
 from ..sweep.sweep import open_sweep
 from .cmd_sweep import DEFAULT_STORE, draw, print_verdict
@@ -70,14 +71,18 @@ def _show(store: ResultStore, sweep_id: int | None, as_json: bool) -> int:
 
 
 def run_results(args: argparse.Namespace) -> int:
+    if args.action == "export":
+        if args.out is None:
+            raise InputError("--out", "missing", "a .csv or .parquet path")
+        output_file("--out", args.out, ("csv", "parquet"))
+    if args.action == "plot" and args.out is not None:
+        output_file("--out", args.out, figure_formats())
     if args.action in ("list", "show", "export"):
-        with ResultStore(args.store, create=False) as store:
+        with ResultStore(args.store, create=False, read_only=True) as store:
             if args.action == "list":
                 return _list(store, args.json)
             if args.action == "show":
                 return _show(store, args.sweep, args.json)
-            if args.out is None:
-                raise InputError("--out", "missing", "a .csv or .parquet path")
             rec = store.sweep(args.sweep) if args.sweep is not None else None
             path = store.export(args.out, rec)
             count = len(store.cells(rec))
@@ -86,7 +91,7 @@ def run_results(args: argparse.Namespace) -> int:
         else:
             print(f"{count} cells -> {path}")
         return 0
-    with open_sweep(args.store, args.sweep, args.catalogue) as sw:
+    with open_sweep(args.store, args.sweep, args.catalogue, read_only=True) as sw:
         v = sw.verdict()
         if args.action == "fit":
             if args.json:
@@ -96,7 +101,8 @@ def run_results(args: argparse.Namespace) -> int:
                       f"params {json.dumps(sw.params)}, seed {sw.seed}")
                 print_verdict(v)
             return 0 if v.meets_expected else 1
-        path = draw(sw, v, args.out or f"{sw.card.id}-scaling.png")
+        path = draw(sw, v, args.out if args.out is not None
+                    else output_file("--out", f"{sw.card.id}-scaling.png", ("png",)))
     if args.json:
         print_json({"out": str(path)})
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..checker.scenarios import load_scenarios, simulate
+from ..checker.scenarios import get_scenario, load_scenarios, simulate
+from ..outputs import output_dir
 from .common import add_common, parse_params, print_json
 
 
@@ -53,7 +54,8 @@ def run_simulate(args: argparse.Namespace) -> int:
             for s in found.values():
                 print(f"{s.name:<28} {s.title}")
         return 0
-    out = args.out or f"runs/{args.name}"
+    get_scenario(args.name, args.catalogue)  # an unknown name first, then the folder
+    out = output_dir("--out", args.out if args.out is not None else f"runs/{args.name}")
     if args.size:
         args.scale = {"reduced": "quick", "paper": "full"}[args.size]
     summary = simulate(

@@ -7,13 +7,15 @@ import math
 
 import numpy as np
 
+from .. import budget
 from ..ensembles.laguerre import laguerre_eigvalsh
 from ..ensembles.matrices import ENTRY_LAWS, random_matrix, wishart_eigvalsh
 from ..errors import InputError
 from ..laws.marchenko_pastur import MarchenkoPastur
+from ..outputs import figure_formats, output_file
 from ..rng import generator
 from ..spectra.compare import compare_to_law
-from .common import add_common, positive_int, print_json
+from .common import add_common, positive_int, positive_real, print_json
 
 EPILOG = """examples:
   rmtcheck spectrum wishart --p 1000 --n 2000 --plot mp.png
@@ -35,7 +37,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--p", type=positive_int("--p"), default=1000, help="dimension (default 1000)")
     s.add_argument("--n", type=positive_int("--n"), default=2000, help="samples (default 2000)")
     s.add_argument("--law", choices=ENTRY_LAWS, default="gaussian", help="entry law")
-    s.add_argument("--var", type=float, default=1.0, help="entry variance (default 1)")
+    s.add_argument("--var", type=positive_real("--var"), default=1.0,
+                   help="entry variance (default 1)")
     s.add_argument(
         "--method",
         choices=["dense", "tridiagonal", "sturm"],
@@ -50,7 +53,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="width of the KS bracket for --method sturm (default 1e-3); the verdict is "
         "null while the bracket straddles the threshold (1 + log p) / p",
     )
-    s.add_argument("--plot", metavar="PNG", help="write histogram vs density and Q-Q plot")
+    s.add_argument("--plot", metavar="PNG", help="write histogram vs density and Q-Q plot "
+                   "(format by extension: png, pdf, svg, ...)")
     add_common(s, scale=False)
     s.set_defaults(run=run_spectrum)
 
@@ -72,6 +76,12 @@ def sample_generator(args: argparse.Namespace) -> np.random.Generator:
 def run_spectrum(args: argparse.Namespace) -> int:
     if args.method != "dense" and args.law != "gaussian":
         raise InputError("--method", f"{args.method} needs --law gaussian", "dense for other laws")
+    if args.plot is not None:
+        output_file("--plot", args.plot, figure_formats())
+    if args.method == "dense":
+        budget.dense_wishart(args.p, args.n, args.law)
+    else:
+        budget.require_memory("--p", 64 * (args.p + args.n), f"the {args.method} spectrum")
     if args.method == "sturm":
         return run_sturm(args)
     law = MarchenkoPastur(args.p / args.n, args.var)
@@ -101,21 +111,16 @@ def run_spectrum(args: argparse.Namespace) -> int:
         "ks_threshold": threshold,
         "consistent": cmp["ks"] <= threshold,
     }
-    if args.plot:
+    if args.plot is not None:
         from ..plots.spectrum import plot_spectrum  # noqa: PLC0415
 
-        try:
-            plot_spectrum(
-                values,
-                law,
-                args.plot,
-                title=f"wishart p={args.p} n={args.n} {args.law}",
-                stats={"ks": cmp["ks"], "w1": cmp.get("w1", 0.0)},
-            )
-        except OSError as exc:
-            raise InputError(
-                "--plot", f"cannot write {args.plot}: {exc.strerror}", "a writable path"
-            ) from None
+        plot_spectrum(
+            values,
+            law,
+            args.plot,
+            title=f"wishart p={args.p} n={args.n} {args.law}",
+            stats={"ks": cmp["ks"], "w1": cmp.get("w1", 0.0)},
+        )
         result["plot"] = args.plot
     return print_result(result, args.json)
 

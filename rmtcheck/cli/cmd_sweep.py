@@ -8,9 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import budget
 from ..checker.verdict import Verdict
 from ..errors import InputError
-from ..progress import bar
+from ..outputs import figure_formats, output_file
+from ..progress import bar, note
 from ..report.figures import statistic_name
 from ..sweep.sweep import Sweep
 from .common import add_common, parse_params, positive_int, print_json
@@ -73,7 +75,7 @@ def parse_sizes(text: str | None) -> list[int] | None:
     if not items:
         raise InputError("--sizes", "empty list", valid)
     try:
-        sizes = [int(t) for t in items]
+        sizes = [int(t) if len(t) <= 12 else -1 for t in items]
     except ValueError:
         raise InputError("--sizes", f"got {text!r}", valid) from None
     if min(sizes) < 1:
@@ -120,13 +122,25 @@ def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
+    if args.plot is not None:
+        output_file("--plot", args.plot, figure_formats())
+    for option in ("workers", "dask_local"):
+        if getattr(args, option) is not None:
+            budget.workers(f"--{option.replace('_', '-')}", getattr(args, option))
     with Sweep(args.claim, parse_sizes(args.sizes), args.trials, parse_params(args.param),
                seed=args.seed, store=args.store, scale=args.scale, keep_arrays=args.keep_arrays,
                catalogue=args.catalogue, **executor_options(args)) as sw:
-        with bar(len(sw.pending()), desc=sw.card.id, unit="cell") as b:
-            v = sw.run(resume=args.resume, progress=b.update)
+        total, done = len(sw.pending()), [0]
+
+        def tick(k: int) -> None:
+            b.update(k)
+            done[0] += k
+            note(f"[{done[0]}/{total}] cells of {sw.card.id}")
+
+        with bar(total, desc=sw.card.id, unit="cell") as b:
+            v = sw.run(resume=args.resume, progress=tick)
         doc = summary(sw, v)
-        if args.plot:
+        if args.plot is not None:
             doc["figure"] = str(draw(sw, v, args.plot))
         if args.json:
             print_json(doc)
@@ -137,6 +151,6 @@ def run_sweep(args: argparse.Namespace) -> int:
         print(f"  ran {run['ran']} on {run['executor'] or '-'}, {run['skipped']} already stored, "
               f"{run['wall_seconds']:.2f} s -> {sw.store.path}")
         print_verdict(v)
-        if args.plot:
+        if args.plot is not None:
             print(f"  figure -> {doc['figure']}")
     return 0 if v.meets_expected else 1

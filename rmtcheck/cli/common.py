@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from .. import budget, validate
 from ..backend import BACKENDS
 from ..errors import InputError
 from ..rng import DEFAULT_SEED
@@ -43,19 +44,53 @@ def add_common(p: argparse.ArgumentParser, *, seed: bool = True, scale: bool = T
         help="extra directory of claim cards (*.toml); repeatable",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--max-memory", type=_limit(budget.parse_bytes, "--max-memory"),
+                   default=None, metavar="SIZE",
+                   help="memory the work may use, e.g. 8G (default: MemAvailable)")
+    p.add_argument("--max-work", type=_limit(budget.parse_work, "--max-work"), default=None,
+                   metavar="FLOPS", help="operations a dense spectrum may take "
+                   f"(default {budget.DEFAULT_MAX_WORK:g})")
 
 
-def int_at_least(option: str, low: int):
-    """argparse type: an integer >= ``low``, with a message naming the option."""
+def _limit(parse, option: str):
+    """argparse type from a budget parser, with its one-line message."""
+
+    def convert(text: str):
+        try:
+            return parse(option, text)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
+
+
+def int_at_least(option: str, low: int, high: int | None = None):
+    """argparse type: an integer >= ``low`` (and <= ``high``), with a message naming the
+    option."""
 
     def parse(text: str) -> int:
         try:
-            value = int(text)
+            value = int(text) if len(text) <= 30 else None
         except ValueError:
             value = None
-        if value is None or value < low:
-            raise argparse.ArgumentTypeError(f"{option} must be an integer >= {low}, got {text!r}")
+        if value is None or value < low or (high is not None and value > high):
+            within = f">= {low}" if high is None else f"in [{low}, {high}]"
+            raise argparse.ArgumentTypeError(
+                f"{option} must be an integer {within}, got {text[:40]!r}")
         return value
+
+    return parse
+
+
+def positive_real(option: str):
+    """argparse type: a finite number > 0."""
+
+    def parse(text: str) -> float:
+        try:
+            return validate.positive(option, float(text) if len(text) <= 40 else "")
+        except (InputError, ValueError):
+            raise argparse.ArgumentTypeError(
+                f"{option} must be a finite number > 0, got {text[:40]!r}") from None
 
     return parse
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import eigvalsh_tridiagonal, lapack
 
-from .. import validate
+from .. import budget, validate
 from ..rng import as_generator
 
 
@@ -25,6 +25,8 @@ def laguerre_tridiagonal(
     n = validate.integer("n", n, 1)
     beta = validate.integer("beta", beta, 1, 2)
     gen = as_generator(rng)
+    # six length-m float arrays here, and the p eigenvalues with their zeros in the callers
+    budget.require_memory("p", 48 * min(p, n) + 24 * p, f"the tridiagonal model at p={p}")
     m, k = min(p, n), max(p, n)
     i = np.arange(m)
     diag = np.sqrt(gen.chisquare(beta * (k - i)) / beta)

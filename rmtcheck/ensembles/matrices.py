@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import validate
+from .. import budget, validate
 from ..backend import get_backend, to_numpy
 from ..rng import as_generator
 from .lapack import eigvalsh_overwrite
@@ -47,7 +47,9 @@ def random_matrix(
     n = validate.integer("n", n, 1)
     validate.choice("law", law, ENTRY_LAWS)
     scale = np.sqrt(validate.positive("var", var))
+    dtype = validate.real_dtype("dtype", dtype)
     gen = as_generator(rng)
+    budget.require_memory("p", budget.dense_matrix_bytes(p, n, law), f"a {p} x {n} matrix")
     if law == "gaussian":
         x = gen.standard_normal((p, n), dtype=np.float64)
     elif law == "rademacher":
@@ -73,13 +75,17 @@ def sample_covariance(x: Any) -> Any:
 def wishart_eigvalsh(x: Any) -> np.ndarray:
     """Ascending eigenvalues of X X^T / n (length p), via the smaller Gram matrix.
 
-    When p > n the p - n trailing zeros are exact (the rank is n), the nonzero eigenvalues
-    are those of X^T X / n. On the host the Gram matrix is one BLAS syrk (p^2 n flops, lower
-    triangle, the 1/n folded into alpha, Fortran order so LAPACK takes it without a copy),
-    then the in-place two-stage eigensolver :func:`.lapack.eigvalsh_overwrite`.
+    ``x`` is a real 2-D array (integers are cast; complex, sparse or non-finite input is
+    refused). When p > n the p - n trailing zeros are exact (the rank is n), the nonzero
+    eigenvalues are those of X^T X / n. On the host the Gram matrix is one BLAS syrk (p^2 n
+    flops, lower triangle, the 1/n folded into alpha, Fortran order so LAPACK takes it without
+    a copy), then the in-place two-stage eigensolver :func:`.lapack.eigvalsh_overwrite`.
     """
     xp = get_backend()
+    x = validate.matrix("x", x, xp)
     p, n = x.shape
+    budget.require_memory("x", budget.wishart_bytes(p, n),
+                          f"the Gram matrix of a {p} x {n} matrix and its eigensolver")
     if xp is np and x.dtype in (np.float32, np.float64):
         from scipy.linalg.blas import get_blas_funcs  # noqa: PLC0415
 

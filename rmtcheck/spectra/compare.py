@@ -11,11 +11,23 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import InputError
+from .. import validate
+from ..backend import to_numpy
+from ..errors import InputError, InputTypeError
 
 
 def _sample(values: Any) -> np.ndarray:
-    x = np.sort(np.asarray(values, dtype=float).ravel())
+    if hasattr(values, "tocsr"):
+        raise InputTypeError("sample", f"got a sparse {type(values).__name__}",
+                             "a dense array of eigenvalues")
+    try:
+        raw = np.asarray(to_numpy(values))
+    except (TypeError, ValueError) as exc:
+        raise InputTypeError("sample", f"got {type(values).__name__}: {exc}",
+                             "an array of real numbers") from None
+    if raw.dtype.kind not in "iubf":
+        raise InputTypeError("sample", f"has {raw.dtype.name} entries", "real numbers")
+    x = np.sort(raw.astype(float).ravel())
     if x.size == 0:
         raise InputError("sample", "is empty", "at least one value")
     if not np.all(np.isfinite(x)):
@@ -75,6 +87,10 @@ def compare_to_law(values: Any, law: Any, *, outlier_margin: float | None = None
     """KS and W1 against ``law``, the extreme eigenvalues, the law's finite edges and the count
     of eigenvalues beyond the upper edge by more than ``outlier_margin`` (when given)."""
     x = _sample(values)
+    if not callable(getattr(law, "cdf", None)):
+        raise InputTypeError("law", f"got {type(law).__name__}", "an object with a cdf method")
+    if outlier_margin is not None:
+        outlier_margin = validate.real("outlier_margin", outlier_margin)
     lo, hi = law.support() if hasattr(law, "support") else (None, None)
     lo, hi = (e if e is not None and np.isfinite(e) else None for e in (lo, hi))  # TW: no edge
     w1 = wasserstein1(x, law) if hasattr(law, "ppf") else None

@@ -13,17 +13,12 @@ import numpy as np
 from .. import validate
 from ..backend import get_backend, to_numpy
 from ..ensembles.lapack import eigvalsh_overwrite
-from ..errors import InputError
 
 
 def eigvalsh(a: Any) -> np.ndarray:
     """Ascending eigenvalues of a real symmetric matrix (LAPACK / cuSOLVER), on the host."""
     xp = get_backend()
-    a = xp.asarray(a)
-    if a.ndim != 2 or a.shape[0] != a.shape[1]:
-        raise InputError("matrix", f"shape {tuple(a.shape)} is not square", "a square 2-D array")
-    if not bool(xp.all(xp.isfinite(a))):
-        raise InputError("matrix", "contains NaN or inf", "finite entries")
+    a = validate.matrix("matrix", a, xp, square=True)
     if xp is np and a.dtype in (np.float32, np.float64):
         return eigvalsh_overwrite(np.array(a, order="F"))
     return to_numpy(xp.linalg.eigvalsh(a))

@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import re
+import signal
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -50,7 +51,9 @@ def _exit_with_parent(parent: int) -> None:
 
 
 def init_worker(parent: int) -> None:
-    """Process-pool initializer: pin threads; exit when the driver process is gone."""
+    """Process-pool initializer: pin threads; ignore Ctrl-C (the driver handles it and
+    stops the pool); exit when the driver process is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     pin_threads()
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
 
@@ -116,7 +119,8 @@ class Processes(Executor):
     name = "processes"
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = validate.integer("--workers", cpu_count() if workers is None else workers, 1)
+        self.workers = validate.integer("--workers", cpu_count() if workers is None else workers, 1,
+                                        4 * cpu_count())
         # Workers are spawned on demand and inherit the environment of that moment: pin the
         # thread counts for the pool's lifetime (this process's loaded libraries are unaffected).
         self._saved = {name: os.environ.get(name) for name in PINNED}
@@ -125,7 +129,15 @@ class Processes(Executor):
                                             initializer=init_worker, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
-        return self._pool.submit(fn, *args)
+        # Workers are spawned inside submit: started with SIGINT ignored (inherited through
+        # exec, and kept by Python), a Ctrl-C in the terminal reaches the driver only.
+        if threading.current_thread() is not threading.main_thread():
+            return self._pool.submit(fn, *args)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            return self._pool.submit(fn, *args)
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
     def as_completed(self, futures: Iterable[Any]) -> Iterator[cf.Future]:
         return cf.as_completed(list(futures))

@@ -67,28 +67,73 @@ class ResultStore:
     Use as a context manager or call :meth:`close`.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, read_only: bool = False
+                 ) -> None:
         self.path = Path(path)
         self.memory = str(path) == ":memory:"
-        exists = not self.memory and self.path.exists()
+        self.read_only = read_only and not self.memory
+        try:
+            if "\0" in str(path):
+                raise ValueError("a NUL character in the path")
+            exists = not self.memory and self.path.exists()
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL
+            raise InputError("--store", f"cannot use {str(path)[:80]!r}: "
+                             f"{getattr(exc, 'strerror', None) or exc}", "a file path") from None
         if exists and not self.path.is_file():
             raise _refuse(self.path, "is not a file")
-        if not exists and not create and not self.memory:
+        if not exists and (not create or self.read_only) and not self.memory:
             raise InputError("--store", f"no result store at {self.path}",
                              "the --store file a sweep wrote")
         fresh = self.memory or not exists or self.path.stat().st_size == 0
+        if self.read_only and fresh:
+            raise _refuse(self.path, "is empty, not an rmtcheck store")
         if fresh and not self.memory:
             self._check_writable()
         try:
-            self.con = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+            self.con = self._connect()
             if fresh:
                 self._create()
             else:
                 self._validate()
-            self.con.execute("PRAGMA journal_mode = WAL")
-            self.con.execute("PRAGMA synchronous = NORMAL")
+            if not self.read_only:
+                self.con.execute("PRAGMA journal_mode = WAL")
+                self.con.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.OperationalError as exc:
+            if self.memory or not self._location_read_only():
+                raise _refuse(self.path, f"cannot be opened ({exc})") from None
+            raise InputError("--store", f"{self.path} is in a read-only location ({exc})",
+                             "a writable location to add cells; reading "
+                             "(`rmtcheck results`) works there") from None
         except sqlite3.DatabaseError as exc:
             raise _refuse(self.path, f"is corrupted or not an rmtcheck store ({exc})") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        """Read-write, or read-only: ``mode=ro``, or ``immutable=1`` where the folder or
+        file cannot be written (then SQLite cannot make the WAL's shared-memory file)."""
+        if not self.read_only:
+            return sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+        uri = self.path.resolve().as_uri()
+        mode = "immutable=1" if self._location_read_only() else "mode=ro"
+        con = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None, timeout=30)
+        try:
+            con.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError:  # e.g. a WAL file that needs -shm: read it as is
+            con.close()
+            con = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+        return con
+
+    def _location_read_only(self) -> bool:
+        """Whether the store's file or folder cannot be written (read-only mount, immutable
+        attribute or permissions), probed by creating a file."""
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            return True
+        try:
+            with tempfile.NamedTemporaryFile(dir=self.path.parent or ".",
+                                             prefix=".rmtcheck-probe"):
+                pass
+        except OSError:
+            return True
+        return False
 
     def _check_writable(self) -> None:
         try:

@@ -25,7 +25,7 @@ from .. import validate
 from ..backend import backend_name
 from ..checker import kinds
 from ..checker.cards import Card, get_card
-from ..checker.run import run_settings, scaling_cells
+from ..checker.run import require_budget, run_settings, scaling_cells
 from ..checker.verdict import Verdict, make_verdict
 from ..errors import InputError
 from ..rng import DEFAULT_SEED
@@ -51,7 +51,7 @@ class Sweep:
                  seed: int = DEFAULT_SEED, store: str | Path = ":memory:",
                  executor: str | Executor = "in-process", workers: int | None = None,
                  scheduler: str | None = None, scale: str = "quick", keep_arrays: bool = False,
-                 catalogue: list[str] | None = None) -> None:
+                 catalogue: list[str] | None = None, read_only: bool = False) -> None:
         self.card = claim if isinstance(claim, Card) else get_card(claim, catalogue)
         if self.card.kind != "scaling":
             raise InputError("CLAIM", f"{self.card.id} is a {self.card.kind} claim",
@@ -67,7 +67,8 @@ class Sweep:
         self.scale = scale
         self.executor, self.workers, self.scheduler = executor, workers, scheduler
         self.keep_arrays = keep_arrays
-        self.store = ResultStore(store)
+        require_budget(self.card, self.params, self.sizes, self.trials)
+        self.store = ResultStore(store, read_only=read_only)
         self.cells = [{**c, "key": cell_key(self.card.id, c["params"], c["trial"], self.seed)}
                       for c in scaling_cells(self.card, self.params, self.sizes, self.trials)]
         self.last_run: dict[str, Any] = {}
@@ -177,9 +178,10 @@ class Sweep:
 
 
 def open_sweep(store: str | Path, sweep_id: int | None = None,
-               catalogue: list[str] | None = None) -> Sweep:
-    """A recorded sweep of an existing store (default: its latest), ready to read or resume."""
-    with ResultStore(store, create=False) as st:
+               catalogue: list[str] | None = None, *, read_only: bool = False) -> Sweep:
+    """A recorded sweep of an existing store (default: its latest), ready to read or resume
+    (``read_only``: only to read, e.g. on read-only media)."""
+    with ResultStore(store, create=False, read_only=True) as st:
         rec = st.sweep(sweep_id)
     return Sweep(rec["claim"], rec["sizes"], rec["trials"], rec["params"], seed=rec["seed"],
-                 store=store, catalogue=catalogue)
+                 store=store, catalogue=catalogue, read_only=read_only)

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ("classical", "papyan2020", "wang2023", "hacohen2022", "kopitkov2019")
 PREFIXES = ("RMT", "PAP", "WANG", "DLN", "NTK")
 LAYERS = {"errors": 0, "version": 0, "rng": 0, "progress": 0, "validate": 1, "backend": 1,
+          "budget": 1, "outputs": 1,
           "laws": 2, "ensembles": 3, "spectra": 4, "training": 5, "checker": 5, "plots": 6,
           "testing": 6, "sweep": 6, "analyze": 7, "report": 7, "cli": 8}
 

@@ -57,7 +57,7 @@ def row_major_lemma81(D: int, C: int, t: float, alpha: float) -> np.ndarray:
     ("PAP-LEM-8.1", "row_major_lemma81"),
 ])
 def test_checker_rejects_perturbed_closed_forms(cid, theory):
-    card = dataclasses.replace(rc.get_card(cid), theory=f"test_papyan_claims.py:{theory}",
+    card = dataclasses.replace(rc.get_card(cid), theory=f"test_claims.py:{theory}",
                                origin=__file__)
     assert not rc.check(card, scale="quick").passed
 
@@ -65,7 +65,7 @@ def test_checker_rejects_perturbed_closed_forms(cid, theory):
 def test_der2_rejects_wrong_variance_formula():
     """The Monte-Carlo card's sigma test rejects the MSE formula with D + s instead of D + 2s."""
     card = dataclasses.replace(rc.get_card("PAP-DER-2"),
-                               theory="test_papyan_claims.py:wrong_mse", origin=__file__)
+                               theory="test_claims.py:wrong_mse", origin=__file__)
     assert not rc.check(card, scale="quick").passed
 
 
