@@ -94,7 +94,7 @@ PERTURBED = {
 
 @pytest.mark.parametrize("claim", sorted(PERTURBED))
 def test_card_rejects_a_perturbed_empirical_side(claim):
-    card = dataclasses.replace(CARDS[claim], empirical=f"test_lanczos_cards.py:{PERTURBED[claim]}",
+    card = dataclasses.replace(CARDS[claim], empirical=f"test_lanczos.py:{PERTURBED[claim]}",
                                origin=__file__)
     assert not rc.check(card, scale="quick").passed
 
