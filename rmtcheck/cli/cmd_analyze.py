@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import InputError
+from ..outputs import output_dir, output_file
 from .common import add_common, int_at_least, print_json
 
 EPILOG = """examples:
@@ -55,19 +56,24 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run_analyze(args: argparse.Namespace) -> int:
     from ..analyze import analyze  # noqa: PLC0415
 
-    table = analyze(args.files, layers=args.layers, level=args.level, fit_ratio=args.fit_ratio,
-                    bootstrap=args.bootstrap, max_rank=args.max_rank, rng=args.seed)
+    if args.plot is not None:  # outputs checked before any work
+        output_dir("--plot", args.plot)
+    if args.csv is not None:
+        output_file("--csv", args.csv, ("csv",))
+    try:
+        table = analyze(args.files, layers=args.layers, level=args.level, fit_ratio=args.fit_ratio,
+                        bootstrap=args.bootstrap, max_rank=args.max_rank, rng=args.seed)
+    except InputError as exc:
+        if exc.name == "layers":  # the library names its argument; the command its option
+            raise InputError("--layers", exc.problem, exc.valid) from None
+        raise
     result = table.as_dict()
     if args.plot:
         from ..analyze.plot import figure_name, plot_layer  # noqa: PLC0415
         from ..progress import track  # noqa: PLC0415
 
         folder = Path(args.plot)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError("--plot", f"cannot create {folder}: {exc.strerror}",
-                             "a writable directory") from None
+        folder.mkdir(parents=True, exist_ok=True)  # checked writable before the work
         result["plots"] = [
             str(plot_layer(r, folder / figure_name(r.name), args.level))
             for r in track(table.results, desc="plots")

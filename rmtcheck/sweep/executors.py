@@ -129,15 +129,17 @@ class Processes(Executor):
                                             initializer=init_worker, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future:
-        # Workers are spawned inside submit: started with SIGINT ignored (inherited through
-        # exec, and kept by Python), a Ctrl-C in the terminal reaches the driver only.
+        # Workers are spawned inside submit: started with SIGINT blocked (the signal mask is
+        # inherited through exec; their initializer then ignores it), a Ctrl-C in the terminal
+        # reaches the driver only. Blocked, not ignored, in the driver: a Ctrl-C that arrives
+        # meanwhile stays pending and is raised as soon as the mask is restored.
         if threading.current_thread() is not threading.main_thread():
             return self._pool.submit(fn, *args)
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return self._pool.submit(fn, *args)
         finally:
-            signal.signal(signal.SIGINT, previous)
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
     def as_completed(self, futures: Iterable[Any]) -> Iterator[cf.Future]:
         return cf.as_completed(list(futures))

@@ -59,8 +59,8 @@ def test_table_exports_and_plots(three_layers, tmp_path, capsys):
     assert isinstance(frame, pd.DataFrame) and list(frame["n_spikes"]) == [0, 2]
     code = main(["analyze", str(three_layers), "--layers", "spiked", "--plot",
                  str(tmp_path / "figs"), "--csv", str(tmp_path / "c.csv")])
-    text = capsys.readouterr().out
-    assert code == 0 and "bulk_with_spikes" in text and "spiked" in text
+    text, err = capsys.readouterr()
+    assert code == 0 and "bulk_with_spikes" in text and "spiked" in text, err
     assert (tmp_path / "figs" / "spiked.png").stat().st_size > 10_000
     assert (tmp_path / "c.csv").exists()
 

@@ -20,6 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -44,6 +45,7 @@ BASE: dict[str, tuple[list[tuple[str, str | None]], list[str]]] = {
     "sweep": ([("--catalogue", CARDS), ("--workers", "1"), ("--store", "s.db"),
                ("--sizes", "16,32"), ("--trials", "2"), ("--resume", None)], [CLAIM]),
     "results": ([("--store", "good.db"), ("--catalogue", CARDS)], ["list"]),
+    "analyze": ([("--level", "0.01")], ["weights.npy"]),
 }
 # Hostile values by class; the read-only and path classes are filled in per test folder.
 HOSTILE = [
@@ -107,6 +109,7 @@ def place(tmp_path_factory):
     assert main(["sweep", CLAIM, "--catalogue", CARDS, "--sizes", "16,32", "--trials", "2",
                  "--workers", "1", "--store", str(root / "good.db"), "--quiet"]) == 0
     (root / "texts").mkdir()
+    np.save(root / "weights.npy", np.random.default_rng(0).standard_normal((12, 24)))
     (root / "file.txt").write_text("not a store\n")
     (root / "folder").mkdir()
     ro = root / "ro"
