@@ -102,6 +102,13 @@ def test_read_only_plot_folder_refused_before_the_sweep(tmp_path, capsys):
     assert not store.exists()  # refused before the store was even opened
 
 
+
+def _terminal_ctrl_c() -> None:
+    """Start the driver as a shell does, with Ctrl-C at its default and unblocked, whatever
+    the test process itself inherited (an ignored SIGINT would be inherited through exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
 @pytest.mark.parametrize("after", [1, 3])  # 1: the other worker may still be starting
 def test_ctrl_c_with_two_workers_one_line_exit_130_then_resume(tmp_path, after):
     store, markers = tmp_path / "s.db", tmp_path / "markers"
@@ -112,7 +119,8 @@ def test_ctrl_c_with_two_workers_one_line_exit_130_then_resume(tmp_path, after):
     env = {**os.environ, MARKERS: str(markers), "RMTCHECK_NO_PROGRESS": "1"}
     # the driver and its workers in one new process group, as a terminal's Ctrl-C sends
     driver = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, start_new_session=True)
+                              stderr=subprocess.PIPE, text=True, start_new_session=True,
+                              preexec_fn=_terminal_ctrl_c)
     try:
         deadline = time.monotonic() + 60
         while len(list(markers.iterdir())) < after and time.monotonic() < deadline:
