@@ -31,7 +31,7 @@ bench:
 	$(BENCH)/bin/python benchmarks/run_all.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check rmtcheck tests benchmarks
+	$(VENV)/bin/ruff check rmtcheck theory simulations tests benchmarks
 
 clean:
 	rm -rf $(VENV) $(BENCH) report runs build *.egg-info
