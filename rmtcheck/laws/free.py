@@ -28,6 +28,7 @@ construction asserts that the total mass is 1.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from fractions import Fraction
 from math import factorial, prod
 
@@ -69,7 +70,7 @@ def noncrossing_moment(k: int, cumulant) -> Fraction:
     return total
 
 
-class FreeLaw(Law):
+class FreeLaw(Law, ABC):
     """A law given by an explicit inverse Z(w) of a transform w(z) (see the module docstring).
     Subclasses define ``_inverse`` (Z, Z', Z''), ``_far`` (w at large |z|), ``_sign`` (the sign
     of Im w when Im z > 0), ``_density`` (f from w and x), ``_critical_polynomial`` (numerator
@@ -79,17 +80,21 @@ class FreeLaw(Law):
     _scale: float
     _edge_power: int = 1
 
+    @abstractmethod
     def _inverse(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        """Z(w) and its first two derivatives."""
 
+    @abstractmethod
     def _far(self, z: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """w(z) at large |z| (the start of the continuation)."""
 
+    @abstractmethod
     def _density(self, w: np.ndarray, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        """The density at x from the transform value w."""
 
+    @abstractmethod
     def _critical_polynomial(self) -> np.ndarray:
-        raise NotImplementedError
+        """Numerator of Z' (coefficients low to high): its real roots bound the support."""
 
     # -- the solver --------------------------------------------------------------------------
     def transform(self, x: ArrayLike) -> np.ndarray:

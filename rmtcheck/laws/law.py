@@ -38,6 +38,7 @@ solves an equation once (Fuss–Catalan tables, free convolutions). ``to_scipy()
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -65,7 +66,7 @@ def _theta_map(lo: float, hi: float, theta: Any) -> tuple[Any, Any]:
     return -1.0 / np.tan(theta), 1.0 / np.sin(theta) ** 2
 
 
-class Law:
+class Law(ABC):
     """Base class of the laws: a continuous part on [a, b] plus ``atoms()``."""
 
     a: float
@@ -80,8 +81,9 @@ class Law:
         """The support of the continuous part as disjoint closed intervals (default [a, b])."""
         return [(self.a, self.b)]
 
+    @abstractmethod
     def _pdf(self, x: np.ndarray) -> np.ndarray:
-        raise NotImplementedError(f"{type(self).__name__} must define _pdf")
+        """Density of the continuous part at x in (a, b): the one hook every law writes."""
 
     def _logpdf(self, x: np.ndarray) -> np.ndarray:
         with np.errstate(divide="ignore"):
