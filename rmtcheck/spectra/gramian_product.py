@@ -12,10 +12,11 @@ orders, neither storing the N x N Gramian nor the N x |theta| Jacobian:
 
 * ``"factors"``: the Khatri-Rao route above, 4 N (n_in + 1) n_out flops per layer and vector,
   memory O(N n);
-* ``"rows"``: G V by row blocks of r rows, each block G[rows, :] = sum_l (Gamma_l[rows]
-  Gamma_l^T) .* (H_l[rows] H_l^T + 1) rebuilt from the factors and applied at once: 2 N^2
-  (n_in + n_out) flops per layer for the whole block V plus 2 N^2 b for its b columns,
-  memory O(r N). Cheaper than ``"factors"`` once b exceeds ~ (n_in + n_out) N / (2 n_in n_out).
+* ``"rows"``: G V by row blocks of r rows, each block G[rows, rows:] = sum_l (Gamma_l[rows]
+  Gamma_l[rows:]^T) .* (H_l[rows] H_l[rows:]^T + 1) of the upper triangle rebuilt from the
+  factors and applied to V from both sides: N^2 (n_in + n_out) flops per layer for the whole
+  block V plus 2 N^2 b for its b columns, memory O(r N). Cheaper than ``"factors"`` once b
+  exceeds ~ (n_in + n_out) N / (4 n_in n_out).
 
 ``"auto"`` picks the order of fewer flops for each block.
 """
@@ -63,7 +64,7 @@ class FactoredGramian(LinearOperator):
         if route == "factors":
             return 4.0 * n * b * sum((h.shape[1] + self.bias) * g.shape[1]
                                      for h, g in zip(self.hs, self.gs, strict=True))
-        return 2.0 * n * n * (b + sum(h.shape[1] + g.shape[1]
+        return n * n * (2.0 * b + sum(h.shape[1] + g.shape[1]
                                       for h, g in zip(self.hs, self.gs, strict=True)))
 
     def _matvec(self, x: np.ndarray) -> np.ndarray:
@@ -88,21 +89,24 @@ class FactoredGramian(LinearOperator):
         return out
 
     def _by_rows(self, V: np.ndarray) -> np.ndarray:
+        """G V from the upper triangle: slab S = G[i:i+m, i:] adds S V[i:] to rows i:i+m and
+        S[:, m:]^T V[i:i+m] to the rows below (symmetry halves the rebuilding)."""
         n, r = self.shape[0], self.rows
-        out = np.empty(V.shape)
-        slab, feat, err = np.empty((r, n)), np.empty((r, n)), np.empty((r, n))
+        out = np.zeros(V.shape)
+        buffers = np.empty((3, r * n))
         for i in range(0, n, r):
-            m = min(r, n - i)
-            s, f, e = slab[:m], feat[:m], err[:m]
+            m, w = min(r, n - i), n - i
+            s, f, e = (buf[:m * w].reshape(m, w) for buf in buffers)
             s.fill(0.0)
             for h, g in zip(self.hs, self.gs, strict=True):
-                np.matmul(h[i:i + m], h.T, out=f)
+                np.matmul(h[i:i + m], h[i:].T, out=f)
                 if self.bias:
                     f += 1.0
-                np.matmul(g[i:i + m], g.T, out=e)
+                np.matmul(g[i:i + m], g[i:].T, out=e)
                 f *= e
                 s += f
-            np.matmul(s, V, out=out[i:i + m])
+            out[i:i + m] += s @ V[i:]
+            out[i + m:] += s[:, m:].T @ V[i:i + m]
         return out
 
     def _adjoint(self) -> FactoredGramian:
