@@ -69,5 +69,10 @@ def run_simulate(args: argparse.Namespace) -> int:
         print(f"  reproduced: {json.dumps(summary['reproduced'])}")
         if summary["paper"]:
             print(f"  paper:      {json.dumps(summary['paper'])}")
+        for row in summary["comparison"]:
+            ours = f"{row['ours']:.4g}" if isinstance(row["ours"], float) else row["ours"]
+            print(f"  {row['verdict']:<10} {row['key']}: ours {ours}, paper {row['paper']} "
+                  f"({row['tolerance']}; {row['read']})")
         print(f"  figures: {', '.join(summary['figures']) or '(none)'} in {out}")
+        print(f"  summary: {out / 'summary.json'}, {out / 'summary.md'}")
     return 0
