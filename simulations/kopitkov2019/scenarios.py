@@ -21,6 +21,7 @@ import rmtcheck.theory.kopitkov2019.metrics as met
 from rmtcheck.ensembles.fc_net import predict
 from rmtcheck.theory.kopitkov2019.alignment import AlignmentRun, alignment_run, run_summary
 from rmtcheck.theory.kopitkov2019.targets import image_target, uniform_points
+from rmtcheck.theory.kopitkov2019.top_alignment import TopRun, top_alignment_run
 
 INDICES = (1, 2, 5, 10, 20, 50, 100)
 
@@ -182,3 +183,79 @@ def nsa_regression(out_dir: Path, rng: np.random.Generator, N: int, n_test: int,
     summary["alignment_increases_with_depth"] = bool(np.all(np.diff(
         [runs[name].checkpoints[-1].energy_y[-1] for name in order]) > 0))
     return summary
+
+
+def _plot_top_curves(run: TopRun, ks: list[int], out: Path) -> None:
+    """E_t(y, k) and E_t(f_t, k) against k at every checkpoint, and E_t(y, k) against t."""
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.8))
+    index = np.arange(1, run.k + 1)
+    for cp in run.checkpoints:
+        axes[0].plot(index, cp.curve_y, label=f"t={cp.t}")
+        axes[1].plot(index, cp.curve_f, label=f"t={cp.t}")
+    axes[0].set(xscale="log", xlabel="k", ylabel="E_t(y, k)", title="target energy in top k")
+    axes[1].set(xscale="log", xlabel="k", ylabel="E_t(f_t, k)", title="output energy in top k")
+    t = np.maximum([cp.t for cp in run.checkpoints], 1)
+    for k in ks:
+        axes[2].plot(t, [cp.curve_y[k - 1] for cp in run.checkpoints], "o-", ms=3,
+                     label=f"k={k}")
+    axes[2].set(xscale="log", xlabel="t", ylabel="E_t(y, k)", title="alignment over time")
+    for ax in axes:
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(out / "alignment_curves.png", dpi=100)
+    plt.close(fig)
+
+
+def _k_reaching(curve: np.ndarray, share: float) -> int | None:
+    """Fewest top eigenvectors holding ``share`` of the energy, None when K do not."""
+    hit = np.flatnonzero(curve >= share)
+    return int(hit[0] + 1) if hit.size else None
+
+
+def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: int,
+                       depth: int, steps: int, lr_scale: float, decay_at: list[float],
+                       checkpoints: list[int], k: int, ks: list[int], block: int,
+                       paper_steps: int) -> dict[str, Any]:
+    """Train FC-NN-L{depth}-W{width} by GD on the centred portrait at N points and record
+    E_t(y, k), E_t(f_t, k) (k <= K = ``k``) from the top-K Gramian eigenpairs (block Lanczos
+    on the matrix-free product) at ``checkpoints``; time the steps and extrapolate to the
+    text's ``paper_steps``."""
+    out = Path(out_dir)
+    X = uniform_points(N, rng)
+    y = image_target(X)
+    y = y - y.mean()
+    run = top_alignment_run(X, y, rng, depth=depth, width=width, steps=steps, k=k,
+                            checkpoints=checkpoints, lr_scale=lr_scale,
+                            decay_at=[int(f * steps) for f in decay_at], block=block,
+                            desc=f"L{depth}-W{width} N={N}")
+    _plot_top_curves(run, [kk for kk in ks if kk <= k], out)
+    cps = run.checkpoints
+    per_step = run.train_seconds / max(steps, 1)
+    first, last = cps[0], cps[-1]
+    keys = [str(kk) for kk in ks if kk <= k]
+    return {
+        "N": N, "params": _n_params(depth, width), "lr": run.lr, "steps": steps,
+        "t": [cp.t for cp in cps],
+        "train_loss": [cp.train_loss for cp in cps],
+        "lam_max": [float(cp.values[0]) for cp in cps],
+        "ratio_delta_lam_max_over_N": [cp.delta * float(cp.values[0]) / N for cp in cps],
+        "E_y": {kk: [float(cp.curve_y[int(kk) - 1]) for cp in cps] for kk in keys},
+        "E_f": {kk: [float(cp.curve_f[int(kk) - 1]) for cp in cps] for kk in keys},
+        "E_y_end": {kk: float(last.curve_y[int(kk) - 1]) for kk in keys},
+        "E_y_gain": {kk: float(last.curve_y[int(kk) - 1] - first.curve_y[int(kk) - 1])
+                     for kk in keys},
+        "E_f_min": {kk: float(min(cp.curve_f[int(kk) - 1] for cp in cps)) for kk in keys},
+        "k90_y": [_k_reaching(cp.curve_y, 0.9) for cp in cps],
+        "k99_f": [_k_reaching(cp.curve_f, 0.99) for cp in cps],
+        "residual_max_over_lam1": max(cp.residual for cp in cps),
+        "converged": all(cp.converged for cp in cps),
+        "checkpoint_seconds": [round(cp.seconds, 1) for cp in cps],
+        "train_seconds": run.train_seconds, "seconds_per_step": per_step,
+        "hours_for_paper_steps": per_step * paper_steps / 3600.0,
+    }
+
+
+def _n_params(depth: int, width: int, d: int = 2) -> int:
+    """|theta| of FC-NN-L{depth}-W{width} on d inputs with a scalar output."""
+    sizes = [d] + [width] * (depth - 1) + [1]
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))

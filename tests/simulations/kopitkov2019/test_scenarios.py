@@ -52,3 +52,16 @@ def test_quick_scenario_writes_figures_and_summary(tmp_path):
     rep = saved["reproduced"]
     assert {"L2", "L4", "L6", "L6-sc"} <= set(rep) and rep["L6"]["ratio"][0] == pytest.approx(1.0)
     assert 1 <= rep["L6"]["k99_f_end"] <= 80
+
+
+def test_topk_scenario_quick_writes_curves_and_judges_growth(tmp_path):
+    summary = simulate("kopitkov2019_alignment_topk", tmp_path, scale="quick",
+                       params={"N": 150, "width": 16, "steps": 40, "checkpoints": [0, 40],
+                               "k": 60, "ks": [10, 60], "block": 30})
+    assert summary["figures"] == ["alignment_curves.png"]
+    rep = summary["reproduced"]
+    assert rep["t"] == [0, 40] and rep["converged"]
+    assert rep["ratio_delta_lam_max_over_N"][0] == pytest.approx(1.0)
+    verdicts = {row["key"]: row["verdict"] for row in summary["comparison"]}
+    assert verdicts["E_y_end.400"] == "not judged"      # judged at full scale only
+    assert verdicts["E_y_gain.200"] == "error"          # k = 200 > K = 60: no number
