@@ -226,7 +226,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
     y = y - y.mean()
     run = top_alignment_run(X, y, rng, depth=depth, width=width, steps=steps, k=k,
                             checkpoints=checkpoints, lr_scale=lr_scale,
-                            decay_at=[int(f * steps) for f in decay_at], block=block,
+                            decay_at=[int(float(f) * steps) for f in decay_at], block=block,
                             desc=f"L{depth}-W{width} N={N}")
     _plot_top_curves(run, [kk for kk in ks if kk <= k], out)
     cps = run.checkpoints
