@@ -206,6 +206,10 @@ def _plot_top_curves(run: TopRun, ks: list[int], out: Path) -> None:
     plt.close(fig)
 
 
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
 def _k_reaching(curve: np.ndarray, share: float) -> int | None:
     """Fewest top eigenvectors holding ``share`` of the energy, None when K do not."""
     hit = np.flatnonzero(curve >= share)
@@ -215,11 +219,12 @@ def _k_reaching(curve: np.ndarray, share: float) -> int | None:
 def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: int,
                        depth: int, steps: int, lr_scale: float, decay_at: list[float],
                        checkpoints: list[int], k: int, ks: list[int], block: int,
-                       paper_steps: int) -> dict[str, Any]:
+                       tol: float, paper_steps: int) -> dict[str, Any]:
     """Train FC-NN-L{depth}-W{width} by GD on the centred portrait at N points and record
     E_t(y, k), E_t(f_t, k) (k <= K = ``k``) from the top-K Gramian eigenpairs (block Lanczos
     on the matrix-free product) at ``checkpoints``; time the steps and extrapolate to the
-    text's ``paper_steps``."""
+    text's ``paper_steps``. ``E_bound`` holds the Davis-Kahan bound of each E_t(y, k) and
+    E_t(f_t, k) (None where the residual ``tol`` does not resolve the k-th eigenspace)."""
     out = Path(out_dir)
     X = uniform_points(N, rng)
     y = image_target(X)
@@ -227,7 +232,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
     run = top_alignment_run(X, y, rng, depth=depth, width=width, steps=steps, k=k,
                             checkpoints=checkpoints, lr_scale=lr_scale,
                             decay_at=[int(float(f) * steps) for f in decay_at], block=block,
-                            desc=f"L{depth}-W{width} N={N}")
+                            tol=tol, desc=f"L{depth}-W{width} N={N}")
     _plot_top_curves(run, [kk for kk in ks if kk <= k], out)
     cps = run.checkpoints
     per_step = run.train_seconds / max(steps, 1)
@@ -241,6 +246,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
         "ratio_delta_lam_max_over_N": [cp.delta * float(cp.values[0]) / N for cp in cps],
         "E_y": {kk: [float(cp.curve_y[int(kk) - 1]) for cp in cps] for kk in keys},
         "E_f": {kk: [float(cp.curve_f[int(kk) - 1]) for cp in cps] for kk in keys},
+        "E_bound": {kk: [_finite_or_none(cp.bound[int(kk) - 1]) for cp in cps] for kk in keys},
         "E_y_end": {kk: float(last.curve_y[int(kk) - 1]) for kk in keys},
         "E_y_gain": {kk: float(last.curve_y[int(kk) - 1] - first.curve_y[int(kk) - 1])
                      for kk in keys},

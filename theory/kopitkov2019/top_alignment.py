@@ -6,7 +6,12 @@ small machine, but the figures' quantities need only the top K <= 400 eigenvecto
 E_t(phi, k) = sum_{i<=k} <phi, v_i>^2 / |phi|^2 for k <= K (NTK-MET-1), for phi = y (target)
 and phi = f_t (the network's outputs). They come from block Lanczos (``spectra.block_krylov``)
 on the matrix-free product G V of ``spectra.gramian_product`` (per-layer factors; neither the
-N x N matrix nor the Jacobian). GD as in ``alignment.alignment_run``:
+N x N matrix nor the Jacobian). E_t(phi, k) is only as exact as the top-k eigenspace: by the
+Davis-Kahan sin-theta theorem |E_ours(phi, k) - E(phi, k)| <= 2 sin(angle) <= 2 sqrt(k) r /
+gap_k, with r the largest residual and gap_k ~ theta_k - theta_{k+1} - 2 r (the Ritz values
+stand in for the eigenvalues; K + 1 pairs are computed so that k = K has a gap too); where the
+spectrum falls below the residual (lambda_k < r), E(phi, k) is not resolved and its bound is
+infinite. GD as in ``alignment.alignment_run``:
 delta_0 = lr_scale N / lambda_max(G_0), decayed by ``factor`` at ``decay_at``.
 """
 
@@ -30,8 +35,9 @@ from . import metrics as met
 
 @dataclass
 class TopCheckpoint:
-    """E_t(y, k) and E_t(f_t, k) for k = 1..K at step t, the top-K spectrum, the largest
-    residual ||G v - theta v|| / theta_1 and the seconds the eigenpairs took."""
+    """E_t(y, k) and E_t(f_t, k) for k = 1..K at step t, their Davis-Kahan error bounds
+    (``bound``, inf where unresolved), the top-K spectrum, the largest residual
+    ||G v - theta v|| / theta_1 and the seconds the eigenpairs took."""
 
     t: int
     delta: float
@@ -39,6 +45,7 @@ class TopCheckpoint:
     values: np.ndarray
     curve_y: np.ndarray
     curve_f: np.ndarray
+    bound: np.ndarray
     residual: float
     converged: bool
     seconds: float
@@ -61,15 +68,29 @@ def top_spectrum(net: FCNet, X: np.ndarray, k: int, rng: np.random.Generator, *,
     return top_eigenpairs(gramian_operator(net, X), k, rng=rng, block=block, tol=tol)
 
 
+def energy_bound(values: np.ndarray, residual: float, k: int) -> np.ndarray:
+    """2 sqrt(j) r / (theta_j - theta_{j+1} - 2 r) for j = 1..k (Davis-Kahan, Ritz gaps;
+    inf where the gap does not exceed 2 r or theta_{k+1} is missing)."""
+    theta = np.append(np.asarray(values, dtype=float)[:k + 1], -np.inf)
+    gap = theta[:k] - theta[1:k + 1] - 2.0 * residual
+    j = np.arange(1, k + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.isfinite(gap) & (gap > 0), 2.0 * np.sqrt(j) * residual / gap, np.inf)
+
+
 def checkpoint(net: FCNet, X: np.ndarray, y: np.ndarray, t: int, delta: float,
-               eig: TopEigenpairs, seconds: float) -> TopCheckpoint:
-    """The alignment numbers of ``net`` at step t from its top eigenpairs ``eig``."""
-    ks = np.arange(1, eig.values.size + 1)
+               eig: TopEigenpairs, seconds: float, k: int) -> TopCheckpoint:
+    """The alignment numbers of ``net`` at step t from its top eigenpairs ``eig`` (k of them
+    used, a (k+1)-th only for the gap of the bound)."""
+    ks = np.arange(1, k + 1)
+    vectors = eig.vectors[:, :k]
     f = predict(net, X)
-    curve_f = met.relative_energy(eig.vectors, f, ks) if np.any(f) else np.zeros(ks.size)
-    return TopCheckpoint(t=t, delta=delta, train_loss=mse(net, X, y), values=eig.values,
-                         curve_y=met.relative_energy(eig.vectors, y, ks), curve_f=curve_f,
-                         residual=float(eig.residuals.max() / eig.values[0]),
+    curve_f = met.relative_energy(vectors, f, ks) if np.any(f) else np.zeros(k)
+    r = float(eig.residuals.max())
+    return TopCheckpoint(t=t, delta=delta, train_loss=mse(net, X, y), values=eig.values[:k],
+                         curve_y=met.relative_energy(vectors, y, ks), curve_f=curve_f,
+                         bound=energy_bound(eig.values, r, k),
+                         residual=r / float(eig.values[0]),
                          converged=eig.converged, seconds=seconds)
 
 
@@ -88,7 +109,8 @@ def top_alignment_run(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *,
         raise InputError("checkpoints", "is empty", f"steps in [0, {steps}]")
     net = init_fc_net(X.shape[1], width, depth, rng, activation=activation)
     start = time.perf_counter()
-    first = top_spectrum(net, X, k, rng, block=block, tol=tol)
+    pairs = min(k + 1, len(y))
+    first = top_spectrum(net, X, pairs, rng, block=block, tol=tol)
     first_seconds = time.perf_counter() - start
     run = TopRun(validate.positive("lr_scale", lr_scale) * len(y) / float(first.values[0]), k)
     spent = [0.0]
@@ -100,9 +122,9 @@ def top_alignment_run(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *,
         if t == 0:
             eig, took = first, first_seconds
         else:
-            eig = top_spectrum(model, X, k, rng, block=block, tol=tol)
+            eig = top_spectrum(model, X, pairs, rng, block=block, tol=tol)
             took = time.perf_counter() - start
-        run.checkpoints.append(checkpoint(model, X, y, t, delta, eig, took))
+        run.checkpoints.append(checkpoint(model, X, y, t, delta, eig, took, k))
         spent[0] += time.perf_counter() - start
 
     start = time.perf_counter()

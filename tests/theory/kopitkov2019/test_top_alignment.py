@@ -10,7 +10,7 @@ from rmtcheck.errors import InputError
 from rmtcheck.spectra.gramian import gramian
 from rmtcheck.theory.kopitkov2019.dynamics import eig_desc
 from rmtcheck.theory.kopitkov2019.targets import smooth_target, uniform_points
-from rmtcheck.theory.kopitkov2019.top_alignment import top_alignment_run, top_spectrum
+from rmtcheck.theory.kopitkov2019.top_alignment import checkpoint, top_alignment_run, top_spectrum
 
 K = 30
 
@@ -85,3 +85,18 @@ def test_bad_checkpoints_raise():
         top_alignment_run(X, y, rng, depth=2, width=4, steps=5, k=5, checkpoints=[6])
     with pytest.raises(InputError, match="checkpoints"):
         top_alignment_run(X, y, rng, depth=2, width=4, steps=5, k=5, checkpoints=[])
+
+
+def test_checkpoint_bounds_cover_the_dense_curves():
+    """Each finite bound of a checkpoint covers the gap between its E(y, k) and the dense
+    eigh curve, and the bound is infinite where the spectrum drops below the residual."""
+    rng, X, y = setting(3)
+    net = init_fc_net(2, 16, 4, rng)
+    dense = eig_desc(gramian(net, X))
+    eig = top_spectrum(net, X, K + 1, rng, block=10, tol=1e-6)
+    cp = checkpoint(net, X, y, 0, 1.0, eig, 0.0, K)
+    exact = met.relative_energy(dense.vectors, y, np.arange(1, K + 1))
+    finite = np.isfinite(cp.bound)
+    assert finite.sum() >= 3
+    assert np.all(np.abs(cp.curve_y - exact)[finite] <= cp.bound[finite])
+    assert not finite[dense.values[:K] < cp.residual * dense.values[0]].any()
