@@ -54,14 +54,18 @@ def test_quick_scenario_writes_figures_and_summary(tmp_path):
     assert 1 <= rep["L6"]["k99_f_end"] <= 80
 
 
-def test_topk_scenario_quick_writes_curves_and_judges_growth(tmp_path):
+@pytest.mark.parametrize("steps", [200, 0])
+def test_topk_scenario_judges_growth_and_an_untrained_control_fails(tmp_path, steps):
+    """Trained for 200 steps the target's energy in the top 200 grows (E_y_gain.200 holds);
+    the control (steps = 0: the same statistic on an untrained network) has no growth and
+    fails. Judged-at-full keys are not judged at quick scale."""
     summary = simulate("kopitkov2019_alignment_topk", tmp_path, scale="quick",
-                       params={"N": 150, "width": 16, "steps": 40, "checkpoints": [0, 40],
-                               "k": 60, "ks": [10, 60], "block": 30})
+                       params={"N": 300, "width": 16, "steps": steps,
+                               "checkpoints": sorted({0, steps}), "k": 200, "ks": [10, 200],
+                               "block": 100})
     assert summary["figures"] == ["alignment_curves.png"]
     rep = summary["reproduced"]
-    assert rep["t"] == [0, 40] and rep["converged"]
-    assert rep["ratio_delta_lam_max_over_N"][0] == pytest.approx(1.0)
+    assert rep["converged"] and rep["ratio_delta_lam_max_over_N"][0] == pytest.approx(1.0)
     verdicts = {row["key"]: row["verdict"] for row in summary["comparison"]}
-    assert verdicts["E_y_end.400"] == "not judged"      # judged at full scale only
-    assert verdicts["E_y_gain.200"] == "error"          # k = 200 > K = 60: no number
+    assert verdicts["E_y_gain.200"] == ("holds" if steps else "fails")
+    assert verdicts["E_y_end.400"] == verdicts["E_f_min.200"] == "not judged"
