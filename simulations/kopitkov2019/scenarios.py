@@ -235,7 +235,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
                             tol=tol, desc=f"L{depth}-W{width} N={N}")
     _plot_top_curves(run, [kk for kk in ks if kk <= k], out)
     cps = run.checkpoints
-    per_step = run.train_seconds / max(steps, 1)
+    per_step = run.train_seconds / steps if steps else None
     first, last = cps[0], cps[-1]
     keys = [str(kk) for kk in ks if kk <= k]
     return {
@@ -257,7 +257,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
         "converged": all(cp.converged for cp in cps),
         "checkpoint_seconds": [round(cp.seconds, 1) for cp in cps],
         "train_seconds": run.train_seconds, "seconds_per_step": per_step,
-        "hours_for_paper_steps": per_step * paper_steps / 3600.0,
+        "hours_for_paper_steps": per_step * paper_steps / 3600.0 if steps else None,
     }
 
 
