@@ -1,0 +1,124 @@
+"""Heavy-tail cards of Wang et al. (2023) (theory/wang2023/heavy_tails.py): a negative control
+per card through the card's own statistic and criterion, the CSN fit against the `powerlaw`
+package, the shared-run cache and bad input. The cards themselves run in test_catalogue.py."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import rmtcheck as rc
+from rmtcheck.checker.expr import evaluate
+from rmtcheck.errors import InputError
+from rmtcheck.spectra.power_law import fit_power_law
+from rmtcheck.theory.wang2023.heavy_tails import (
+    Setting,
+    _run,
+    powerlaw_path,
+    trained_tail,
+)
+
+
+def _control(claim: str, function, **changes) -> tuple[dict, bool]:
+    """The card's quick parameters with ``changes``: statistics and the criterion's value."""
+    card = rc.get_card(claim)
+    params = {**card.scale_values("quick"), **changes}
+    stats = function(np.random.default_rng(0), **params)
+    return stats, bool(evaluate(card.tolerance["criterion"], {**params, **stats}))
+
+
+def test_powerlaw_card_control_small_adam_rate_keeps_the_exponent():
+    """Adam at 0.002 (Fig. 26's rate) for the same 12 epochs: the exponent stays at the
+    untrained level (alpha_ratio >= 0.6), so the criterion fails; measured 0.81-1.15."""
+    stats, passed = _control("WANG-CLAIM-HT-POWERLAW", powerlaw_path, lr=0.002)
+    assert not passed
+    assert stats["alpha_ratio"] >= 0.6 and stats["diverged"] == 0
+
+
+def test_adagrad_card_control_small_rate_has_no_tail():
+    """AdaGrad at 0.01 (same budget, data and initialization): no eigenvalue above 1.05 x
+    the MP edge and the Hill exponent unchanged (ratio 0.99 measured)."""
+    stats, passed = _control("WANG-CLAIM-ADAGRAD", trained_tail, lr=0.01)
+    assert not passed
+    assert stats["frac_above"] == 0 and stats["hill_ratio"] > 0.9
+
+
+def test_a7_card_control_small_adam_phase_has_no_tail():
+    """A.7 (i) with the Adam phase at 0.002 instead of 0.09: no heavy tail."""
+    stats, passed = _control("WANG-CLAIM-A7", trained_tail, lr=0.002)
+    assert not passed
+    assert stats["frac_above"] == 0 and stats["hill_ratio"] > 0.9
+
+
+# --- the Clauset-Shalizi-Newman fit against the powerlaw package ---------------------------
+
+
+def _card_spectra() -> dict[str, np.ndarray]:
+    """Top deciles (25 eigenvalues) of W^T W fitted by the cards at quick scale: after Case-4
+    Adam, after AdaGrad, and at initialization (the runs are the cards' cached ones)."""
+    adam = _run(Setting(500, 0.5, 0.75, "tanh", "mixture", "softplus", 0.2, 1, 0.3, 0, 0),
+                (("adam", 0.092, 32, 12),), "both", 1)
+    adagrad = _run(Setting(500, 0.5, 0.75, "softplus", "mixture", "tanh", 0.2, 1, 0.3, 1000, 0),
+                   (("adagrad", 0.5, 8, 5),))
+    return {"adam": np.sort(adam.spectra[-1])[-25:], "adagrad": np.sort(adagrad.spectra[-1])[-25:],
+            "init": np.sort(adam.spectra[0])[-25:]}
+
+
+def _pareto(alpha: float, size: int, seed: int) -> np.ndarray:
+    """Pareto sample with density exponent alpha on [1, inf) by inversion."""
+    return (1.0 - np.random.default_rng(seed).random(size)) ** (-1.0 / (alpha - 1.0))
+
+
+def test_csn_fit_agrees_with_the_powerlaw_package():
+    """Same alpha at a fixed x_min (the MLE 1 + n / sum log(x/x_min), to 1e-10) on the cards'
+    spectra and on Pareto samples; with the x_min search (candidates leaving >= 10 points, as
+    ours) alpha within 2 standard errors (alpha - 1)/sqrt(n_tail). The searches differ only in
+    the KS step convention (ours the two-sided sup at each step, powerlaw's the CDF at the
+    points), so x_min can move to a neighbouring candidate: measured <= 0.25 se on 20 Pareto
+    samples, 1.3 se on the AdaGrad spectrum, identical x_min on the Adam and initial ones.
+    powerlaw 2.0 bounds alpha to [0, 3] by default (it returns 3.0 for every spectrum here),
+    so its range is widened to [1, 100]."""
+    powerlaw = pytest.importorskip("powerlaw")
+    samples = {**_card_spectra(), **{f"pareto{a}": _pareto(a, 400, s)
+                                     for s, a in enumerate((1.5, 2.0, 3.0))}}
+    same_xmin = 0
+    for name, x in samples.items():
+        x = np.sort(x)
+        ours = fit_power_law(x, min_tail=10)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wide = {"alpha": [1.0, 100.0]}
+            fixed = powerlaw.Fit(x, xmin=ours.xmin, parameter_ranges=wide, verbose=False)
+            free = powerlaw.Fit(x, xmin=(x[0], x[-10]), parameter_ranges=wide, verbose=False)
+            fixed_alpha, free_alpha, free_xmin = (fixed.power_law.alpha, free.power_law.alpha,
+                                                  free.xmin)
+        assert fixed_alpha == pytest.approx(ours.alpha, rel=1e-10), name
+        se = (ours.alpha - 1) / np.sqrt(ours.n_tail)
+        assert abs(free_alpha - ours.alpha) <= 2 * se, (name, free_alpha, ours.alpha)
+        same_xmin += free_xmin == pytest.approx(ours.xmin, rel=1e-12)
+    assert same_xmin >= 3
+
+
+# --- the shared-run cache and bad input -----------------------------------------------------
+
+
+def test_runs_are_shared_and_read_only():
+    """A second card reading the same experiment trains nothing; the cached arrays are frozen
+    so no caller can change another card's run."""
+    setting = Setting(60, 0.5, 0.75, "tanh", "mixture", "softplus", 0.2, 1, 0.3, 0, 3)
+    first = _run(setting, (("adam", 0.01, 20, 2),), "both", 1)
+    hits = _run.cache_info().hits
+    again = _run(setting, (("adam", 0.01, 20, 2),), "both", 1)
+    assert again is first and _run.cache_info().hits == hits + 1
+    assert list(first.epochs) == [0, 1, 2] and len(first.spectra) == 3
+    with pytest.raises(ValueError):
+        first.W[0, 0] = 1.0
+
+
+def test_bad_input_names_the_parameter():
+    with pytest.raises(InputError, match="optimizer"):
+        trained_tail(np.random.default_rng(0), 60, optimizer="rmsprop", run_seed=5)
+    with pytest.raises(InputError, match="batch_size"):
+        trained_tail(np.random.default_rng(0), 60, batch_size=100, run_seed=5)

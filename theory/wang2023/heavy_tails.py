@@ -1,0 +1,197 @@
+"""Card functions for the heavy-tail claims of Wang et al. (2023) (``cards.toml``).
+
+Seed 004, Sec. 5.3 and App. A.2 (Case 4, Fig. 17(a)), A.4 (multiple-index teacher, Figs.
+3(b), 17(b,c), 20), A.5 (Fig. 21), A.6 (AdaGrad, Figs. 22-23), A.7 (Figs. 24-27); spec IDs
+WANG-CLAIM-HT-POWERLAW, -HT-MI, -HT-FIG20, -ADAGRAD, -A7, -FIG21.
+
+Runs are seeded by the integer ``run_seed`` (data, teacher, initialization, then batch order),
+not by the card's generator, so that cards and tests reading the same experiment (e.g. HT-MI
+and HT-FIG20, or a card and its control test) train it once per process (:func:`_run`).
+Sizes: d = d_ratio n, h = h_ratio n. Learning rates of GD/SGD are in eq.-(2) units; Adam and
+AdaGrad are invariant to the gradient scale (up to eps), so theirs are the paper's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from rmtcheck.ensembles.two_layer import TwoLayerProblem, sample_problem
+from rmtcheck.spectra.power_law import fit_power_law
+from rmtcheck.training import metrics
+from rmtcheck.training.two_layer import Snapshot, train
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run: the problem, the trained weights and the checkpoint spectra
+    (eigenvalues of W^T W, ascending, at each recorded epoch)."""
+
+    problem: TwoLayerProblem
+    W: np.ndarray
+    v: np.ndarray
+    epochs: np.ndarray
+    spectra: tuple[np.ndarray, ...]
+    final_loss: float
+    status: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The data and network of one experiment (hashable: the cache key of :func:`_run`)."""
+
+    n: int
+    d_ratio: float
+    h_ratio: float
+    activation: str
+    teacher: str
+    target: str
+    tau: float
+    k: int
+    noise: float
+    n_test: int
+    run_seed: int
+
+    def problem(self) -> TwoLayerProblem:
+        d, h = max(1, round(self.d_ratio * self.n)), max(1, round(self.h_ratio * self.n))
+        return sample_problem(np.random.default_rng(self.run_seed), d, self.n, h,
+                              activation=self.activation, teacher=self.teacher,
+                              target=self.target, tau=self.tau, k=self.k, noise=self.noise,
+                              n_test=self.n_test)
+
+
+# A stage is (optimizer, lr, batch_size or 0 for full batch, epochs); a run chains stages
+# (App. A.7 (i): Adam then SGD) and records the W^T W spectrum every ``every`` epochs.
+Stage = tuple[str, float, int, int]
+
+
+@lru_cache(maxsize=16)
+def _run(setting: Setting, stages: tuple[Stage, ...], layers: str = "both", every: int = 0,
+         loss_threshold: float | None = None) -> Run:
+    p = setting.problem()
+    rng = np.random.default_rng((setting.run_seed, 1))
+    W, v = p.W, p.v
+    epochs, spectra = [0], [np.linalg.eigvalsh(p.W.T @ p.W)]
+    offset, loss, status = 0, float("nan"), "budget"
+
+    def hook(s: Snapshot) -> None:
+        if s.epoch > 0:
+            epochs.append(offset + s.epoch)
+            spectra.append(np.linalg.eigvalsh(s.W.T @ s.W))
+
+    for optimizer, lr, batch, n_epochs in stages:
+        res = train(W, v, p.X, p.y, p.activation, optimizer=optimizer, lr=lr, layers=layers,
+                    batch_size=batch or None, epochs=n_epochs, checkpoint_every=every,
+                    loss_threshold=loss_threshold, rng=rng, hooks=[hook] if every else (),
+                    desc=f"{optimizer} lr={lr:g}")
+        W, v, offset = res.W, res.v, offset + res.epochs
+        loss, status = float(res.losses[-1]), res.status
+        if status != "budget":
+            break
+    if epochs[-1] != offset:
+        epochs.append(offset)
+        spectra.append(np.linalg.eigvalsh(W.T @ W))
+    for a in (W, v, *spectra):
+        a.flags.writeable = False
+    return Run(p, W, v, np.array(epochs), tuple(spectra), loss, status)
+
+
+def _mp_edge(p: TwoLayerProblem) -> float:
+    """Right edge of MP(d/h), the limiting spectrum of (1/h) W_0^T W_0 (WANG-DEF-MP)."""
+    return (1 + math.sqrt(p.d / p.h)) ** 2
+
+
+def _test_error(run: Run) -> tuple[float, float]:
+    p = run.problem
+    pred = p.output(p.X_test, run.W, run.v)
+    return metrics.mse(p.y_test, pred), metrics.r2_score(p.y_test, pred)
+
+
+def tail_statistics(run: Run, k: int = 20) -> dict[str, float]:
+    """Heavy-tail signature of the final (1/h) W^T W against the initial one (spec Sec. 2.5):
+    the fraction of eigenvalues above 1.05 x the MP edge, the Hill exponent of the top k
+    (:func:`rmtcheck.training.metrics.hill_tail_index`) and its ratio final/initial."""
+    p = run.problem
+    first, last = run.spectra[0] / p.h, run.spectra[-1] / p.h
+    hill0, hill1 = metrics.hill_tail_index(first, k), metrics.hill_tail_index(last, k)
+    mse, r2 = _test_error(run)
+    return {"frac_above": float(np.mean(last > 1.05 * _mp_edge(p))),
+            "frac_above_init": float(np.mean(first > 1.05 * _mp_edge(p))),
+            "hill_ratio": hill1 / hill0, "hill_init": hill0, "hill_final": hill1,
+            "lam_max_ratio": float(last[-1] / _mp_edge(p)), "test_mse": mse, "r2": r2,
+            "final_loss": run.final_loss, "epochs": float(run.epochs[-1]),
+            "diverged": float(run.status == "diverged")}
+
+
+def _csn(eigs: np.ndarray, rng: np.random.Generator, bootstrap: int = 0,
+         top: float = 0.1) -> tuple[float, float, int]:
+    """(alpha, p-value, n_tail) of the Clauset–Shalizi–Newman power-law fit
+    (:func:`rmtcheck.spectra.power_law.fit_power_law`) of the top ``top`` fraction (at least
+    10) of a spectrum, so x_min is searched in the tail: the Marchenko–Pastur bulk is no power
+    law, and a free x_min inside it gives exponents from 0.5x to 2.5x their median over
+    Gaussian draws (d = 250), while inside the top decile the spread is 0.74x-1.6x. p = NaN
+    without bootstrap."""
+    eigs = np.sort(eigs)
+    fit = fit_power_law(eigs[-max(10, int(top * eigs.size)):], bootstrap=bootstrap, rng=rng)
+    p = float("nan") if fit.p_value is None else fit.p_value
+    return fit.alpha, p, fit.n_tail
+
+
+def null_alpha(rng: np.random.Generator, d: int, h: int, draws: int = 10) -> float:
+    """Median CSN exponent (:func:`_csn`) of the W^T W spectrum over ``draws`` Gaussian
+    initializations W (h x d): the reference level of an untrained network."""
+    return float(np.median([_csn(np.linalg.eigvalsh(W.T @ W), rng)[0]
+                            for W in (rng.standard_normal((h, d)) for _ in range(draws))]))
+
+
+def powerlaw_path(rng: np.random.Generator, n: int, optimizer: str = "adam", lr: float = 0.092,
+                  batch_size: int = 32, epochs: int = 12, every: int = 1, early: int = 3,
+                  d_ratio: float = 0.5, h_ratio: float = 0.75, activation: str = "tanh",
+                  target: str = "softplus", tau: float = 0.2, noise: float = 0.3,
+                  run_seed: int = 0, null_draws: int = 30, bootstrap: int = 50
+                  ) -> dict[str, float]:
+    """Fig. 17(a): the power-law exponent alpha (rho(x) ~ x^{-alpha}) of the W^T W spectrum
+    along a Table-1 run (Case 4: Adam, both layers), by the CSN fit (:func:`_csn`) at every
+    checkpoint. ``alpha_ratio`` = alpha(final) / alpha_null, alpha_null the median exponent
+    of ``null_draws`` untrained Gaussian W (:func:`null_alpha`); ``early_share`` =
+    (alpha_null - alpha(early)) / (alpha_null - alpha(final)), the part of the drop made in
+    the first ``early`` epochs; ``p_init``/``p_final`` the CSN bootstrap goodness-of-fit
+    p-values of the initial and final fits."""
+    s = Setting(n, d_ratio, h_ratio, activation, "mixture", target, tau, 1, noise, 0, run_seed)
+    run = _run(s, ((optimizer, lr, batch_size, epochs),), "both", every)
+    p = run.problem
+    alphas = [_csn(ev, rng)[0] for ev in run.spectra]
+    ref = null_alpha(rng, p.d, p.h, null_draws)
+    a0, p0, t0 = _csn(run.spectra[0], rng, bootstrap)
+    a1, p1, t1 = _csn(run.spectra[-1], rng, bootstrap)
+    a_early = alphas[min(int(np.searchsorted(run.epochs, early)), len(alphas) - 1)]
+    drop = ref - a1
+    return {"alpha_null": ref, "alpha_init": a0, "alpha_final": a1, "alpha_early": a_early,
+            "alpha_ratio": a1 / ref, "early_share": (ref - a_early) / drop if drop else 0.0,
+            "p_init": p0, "p_final": p1, "n_tail_init": float(t0), "n_tail_final": float(t1),
+            "alpha_min": float(min(alphas)), "alpha_max": float(max(alphas)),
+            "epochs": float(run.epochs[-1]), "final_loss": run.final_loss,
+            "diverged": float(run.status == "diverged")}
+
+
+def trained_tail(rng: np.random.Generator, n: int, optimizer: str = "adagrad", lr: float = 0.5,
+                 batch_size: int = 8, epochs: int = 5, then_lr: float = 0.0,
+                 then_epochs: int = 0, d_ratio: float = 0.5, h_ratio: float = 0.75,
+                 activation: str = "softplus", target: str = "tanh", tau: float = 0.2,
+                 noise: float = 0.3, n_test: int = 1000, run_seed: int = 0, k: int = 20,
+                 bootstrap: int = 50) -> dict[str, float]:
+    """Heavy-tail signature after training both layers (App. A.6 AdaGrad, A.7 (i) Adam for
+    ``epochs`` then SGD at ``then_lr`` for ``then_epochs``, same batch): the statistics of
+    :func:`tail_statistics` plus the CSN exponent of the final spectrum and its p-value."""
+    s = Setting(n, d_ratio, h_ratio, activation, "mixture", target, tau, 1, noise, n_test,
+                run_seed)
+    stages: tuple[Stage, ...] = ((optimizer, lr, batch_size, epochs),)
+    if then_epochs:
+        stages += (("sgd", then_lr, batch_size, then_epochs),)
+    run = _run(s, stages)
+    a1, p1, t1 = _csn(run.spectra[-1], rng, bootstrap)
+    return {**tail_statistics(run, k), "alpha_init": _csn(run.spectra[0], rng)[0],
+            "alpha_final": a1, "p_final": p1, "n_tail_final": float(t1)}
