@@ -16,6 +16,7 @@ from rmtcheck.spectra.power_law import fit_power_law
 from rmtcheck.theory.wang2023.heavy_tails import (
     Setting,
     _run,
+    first_layer_adam_invariance,
     powerlaw_path,
     trained_tail,
 )
@@ -122,3 +123,13 @@ def test_bad_input_names_the_parameter():
         trained_tail(np.random.default_rng(0), 60, optimizer="rmsprop", run_seed=5)
     with pytest.raises(InputError, match="batch_size"):
         trained_tail(np.random.default_rng(0), 60, batch_size=100, run_seed=5)
+
+
+def test_fig21_card_control_case4_adam_moves_every_spectrum():
+    """Case 4 (both layers, Adam 0.092, batch 32) through the same statistics at n = 500,
+    12 epochs: the W, CK and K_1 spectra leave their initial law and lambda_min(K_1) drops
+    (measured d KS_W 12-13, n KS_CK 28-30, lambda_min ratio 0.09-0.12)."""
+    stats, passed = _control("WANG-CLAIM-FIG21", first_layer_adam_invariance, n=500,
+                             layers="both", lr=0.092, batch_size=32, epochs=12)
+    assert not passed
+    assert stats["ks_w"] > 6 / 250 and stats["ks_ck"] > 10 / 500 and stats["lam_min_ratio"] < 0.5
