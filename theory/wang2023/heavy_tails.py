@@ -220,3 +220,46 @@ def first_layer_adam_invariance(rng: np.random.Generator, n: int, lr: float = 0.
             "lam_min_ratio": float(k1[0] / k0[0]), "lam_min_init": float(k0[0]),
             "loss_ratio": run.final_loss / loss0, "final_loss": run.final_loss,
             "diverged": float(run.status == "diverged")}
+
+
+MI_OPTIMIZERS = ("gd", "sgd", "adam")
+
+
+def subspace_statistics(p: TwoLayerProblem, W: np.ndarray, v: np.ndarray, m: int,
+                        delta: float = 0.05) -> dict[str, float]:
+    """What Figs. 3(b), 17(b) and 20 plot for one trained network on the multiple-index
+    problem: the largest principal angle (degrees) between U = span{beta_i} and the top-m
+    eigenspace of W^T W (``theta_m``) and the top-k one (``theta_k``, k = number of beta_i;
+    WANG-DEF-PANGLES), the number of eigenvalues of (1/h) W^T W above (1 + delta) x the MP
+    edge, the gap lambda_k / lambda_{k+1} and the test MSE."""
+    k = p.teacher.beta.shape[1]
+    eig = np.linalg.eigvalsh(W.T @ W) / p.h
+    mse = metrics.mse(p.y_test, p.output(p.X_test, W, v))
+    return {"theta_m": float(np.degrees(metrics.principal_angles(p.teacher.beta, W, m)[-1])),
+            "theta_k": float(np.degrees(metrics.principal_angles(p.teacher.beta, W, k)[-1])),
+            "outliers": float(metrics.count_spikes(eig, _mp_edge(p), delta)),
+            "gap_k": float(eig[-k] / eig[-k - 1]), "mse": mse}
+
+
+def multi_index_runs(rng: np.random.Generator, n: int, lr_gd: float = 30.0,
+                     lr_sgd: float = 7.25, lr_adam: float = 0.007, epochs_gd: int = 100,
+                     epochs_sgd: int = 20, epochs_adam: int = 20, k: int = 5,
+                     d_ratio: float = 0.2, h_ratio: float = 0.5, activation: str = "relu",
+                     noise: float = 0.3, n_test: int = 1000, run_seed: int = 0
+                     ) -> dict[str, float]:
+    """Sec. 5.3 / App. A.4: one multiple-index problem (eq. 8, k directions, sigma* = sigma =
+    normalized ReLU, n : h : d = 5 : 2.5 : 1) trained from one initialization, both layers,
+    by GD, SGD (batch 8) and Adam (batch 16); :func:`subspace_statistics` of each, suffixed
+    ``_gd``, ``_sgd``, ``_adam``, with m = 100 d / 1000 (the paper's top 100 of d = 1000)."""
+    s = Setting(n, d_ratio, h_ratio, activation, "multi", activation, 0.0, k, noise, n_test,
+                run_seed)
+    stages = {"gd": ("gd", lr_gd, 0, epochs_gd), "sgd": ("sgd", lr_sgd, 8, epochs_sgd),
+              "adam": ("adam", lr_adam, 16, epochs_adam)}
+    out: dict[str, float] = {}
+    for name in MI_OPTIMIZERS:
+        run = _run(s, (stages[name],))
+        m = max(k, round(100 * run.problem.d / 1000))
+        stats = subspace_statistics(run.problem, run.W, run.v, m)
+        out |= {f"{key}_{name}": value for key, value in stats.items()}
+        out[f"diverged_{name}"] = float(run.status == "diverged")
+    return out

@@ -11,6 +11,7 @@ import pytest
 
 import rmtcheck as rc
 from rmtcheck.checker.expr import evaluate
+from rmtcheck.ensembles.two_layer import orthonormal_directions
 from rmtcheck.errors import InputError
 from rmtcheck.spectra.power_law import fit_power_law
 from rmtcheck.theory.wang2023.heavy_tails import (
@@ -18,6 +19,7 @@ from rmtcheck.theory.wang2023.heavy_tails import (
     _run,
     first_layer_adam_invariance,
     powerlaw_path,
+    subspace_statistics,
     trained_tail,
 )
 
@@ -133,3 +135,45 @@ def test_fig21_card_control_case4_adam_moves_every_spectrum():
                              layers="both", lr=0.092, batch_size=32, epochs=12)
     assert not passed
     assert stats["ks_w"] > 6 / 250 and stats["ks_ck"] > 10 / 500 and stats["lam_min_ratio"] < 0.5
+
+
+# --- multiple-index cards (unreproduced at reduced size): positive controls -----------------
+
+
+def _planted(along_features: bool) -> dict[str, float]:
+    """subspace_statistics of the quick card problem's initial W plus a rank-5 perturbation
+    2 G B^T (G h x 5 Gaussian): (1/h) W^T W gains five eigenvalues near 1 + 4 = 5, above the
+    MP edge (1 + sqrt(d/h))^2 = 2.66, with eigenvectors in span B. B = the teacher's
+    directions (aligned) or 5 random orthonormal ones."""
+    card = rc.get_card("WANG-CLAIM-HT-MI")
+    q = card.scale_values("quick")
+    p = Setting(q["n"], q["d_ratio"], q["h_ratio"], q["activation"], "multi", q["activation"],
+                0.0, q["k"], q["noise"], q["n_test"], q["run_seed"]).problem()
+    rng = np.random.default_rng(11)
+    basis = p.teacher.beta if along_features else orthonormal_directions(rng, p.d, q["k"])
+    W = p.W + 2.0 * rng.standard_normal((p.h, q["k"])) @ basis.T
+    return subspace_statistics(p, W, p.v, max(q["k"], round(100 * p.d / 1000)))
+
+
+def test_fig20_criterion_accepts_planted_aligned_outliers_positive_control():
+    """Five outliers planted along span{beta_i} meet the card's criterion through the same
+    statistics; planted along random directions they are outliers but not aligned."""
+    card = rc.get_card("WANG-CLAIM-HT-FIG20")
+    aligned, random = _planted(True), _planted(False)
+    crit = card.tolerance["criterion"]
+    ok = evaluate(crit, {"diverged_adam": 0, **{f"{k}_adam": v for k, v in aligned.items()}})
+    bad = evaluate(crit, {"diverged_adam": 0, **{f"{k}_adam": v for k, v in random.items()}})
+    assert ok and aligned["outliers"] == 5 and aligned["theta_k"] < 45  # 28 deg: bulk mixing
+    assert not bad and random["outliers"] == 5 and random["theta_k"] > 45
+
+
+def test_ht_mi_fails_at_reduced_size_and_its_angle_clause_is_attainable():
+    """The card's runs fail the claim (recorded in `tried`): SGD beats GD and Adam, and no
+    optimizer aligns (theta_m > 60 deg). The angle clause is not vacuous: the planted aligned
+    perturbation gives theta_m < 45 deg, the random one > 45 deg."""
+    verdict = rc.check("WANG-CLAIM-HT-MI", scale="quick")
+    stats = verdict.statistics
+    assert verdict.outcome == "fails" and verdict.meets_expected
+    assert stats["mse_sgd"] < min(stats["mse_gd"], stats["mse_adam"])
+    assert min(stats["theta_m_gd"], stats["theta_m_sgd"], stats["theta_m_adam"]) > 60
+    assert _planted(True)["theta_m"] < 45 < _planted(False)["theta_m"]
