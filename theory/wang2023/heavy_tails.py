@@ -113,13 +113,17 @@ def _test_error(run: Run) -> tuple[float, float]:
 
 def tail_statistics(run: Run, k: int = 20) -> dict[str, float]:
     """Heavy-tail signature of the final (1/h) W^T W against the initial one (spec Sec. 2.5):
-    the fraction of eigenvalues above 1.05 x the MP edge, the Hill exponent of the top k
-    (:func:`rmtcheck.training.metrics.hill_tail_index`) and its ratio final/initial."""
+    the fraction and number of eigenvalues above 1.05 x the MP edge, the Hill exponent of the
+    top k (:func:`rmtcheck.training.metrics.hill_tail_index`) and its ratio final/initial,
+    |beta^T u_1| (WANG-DEF-ALIGN-W, beta the first teacher direction) and the test error."""
     p = run.problem
     first, last = run.spectra[0] / p.h, run.spectra[-1] / p.h
     hill0, hill1 = metrics.hill_tail_index(first, k), metrics.hill_tail_index(last, k)
     mse, r2 = _test_error(run)
+    beta = p.teacher.beta[:, 0]
     return {"frac_above": float(np.mean(last > 1.05 * _mp_edge(p))),
+            "outliers": float(metrics.count_spikes(last, _mp_edge(p))),
+            "align_w": metrics.weight_alignment(run.W, beta),
             "frac_above_init": float(np.mean(first > 1.05 * _mp_edge(p))),
             "hill_ratio": hill1 / hill0, "hill_init": hill0, "hill_final": hill1,
             "lam_max_ratio": float(last[-1] / _mp_edge(p)), "test_mse": mse, "r2": r2,
