@@ -164,7 +164,9 @@ def powerlaw_path(rng: np.random.Generator, n: int, optimizer: str = "adam", lr:
     of ``null_draws`` untrained Gaussian W (:func:`null_alpha`); ``early_share`` =
     (alpha_null - alpha(early)) / (alpha_null - alpha(final)), the part of the drop made in
     the first ``early`` epochs; ``p_init``/``p_final`` the CSN bootstrap goodness-of-fit
-    p-values of the initial and final fits."""
+    p-values of the initial and final fits. Also Fig. 17(a)'s other two metrics (ref. [60],
+    reported only): weighted alpha = alpha log10(lambda_max) (printed alpha lambda_1, spec
+    Sec. 5 item 9) and the log alpha-norm log10(sum_i lambda_i^alpha), lambda_i of W^T W."""
     s = Setting(n, d_ratio, h_ratio, activation, "mixture", target, tau, 1, noise, 0, run_seed)
     run = _run(s, ((optimizer, lr, batch_size, epochs),), "both", every)
     p = run.problem
@@ -174,7 +176,12 @@ def powerlaw_path(rng: np.random.Generator, n: int, optimizer: str = "adam", lr:
     a1, p1, t1 = _csn(run.spectra[-1], rng, bootstrap)
     a_early = alphas[min(int(np.searchsorted(run.epochs, early)), len(alphas) - 1)]
     drop = ref - a1
+    lam0, lam1 = run.spectra[0], run.spectra[-1]
     return {"alpha_null": ref, "alpha_init": a0, "alpha_final": a1, "alpha_early": a_early,
+            "weighted_alpha_init": a0 * math.log10(lam0[-1]),
+            "weighted_alpha_final": a1 * math.log10(lam1[-1]),
+            "log_alpha_norm_init": float(np.log10(np.sum(lam0 ** a0))),
+            "log_alpha_norm_final": float(np.log10(np.sum(lam1 ** a1))),
             "alpha_ratio": a1 / ref, "early_share": (ref - a_early) / drop if drop else 0.0,
             "p_init": p0, "p_final": p1, "n_tail_init": float(t0), "n_tail_final": float(t1),
             "alpha_min": float(min(alphas)), "alpha_max": float(max(alphas)),

@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rmtcheck as rc
 from rmtcheck.checker.expr import evaluate
@@ -187,3 +189,14 @@ def test_a7_small_lr_criterion_is_met_by_case3_sgd_positive_control():
     stats, passed = _control("WANG-CLAIM-A7-ADAM-SMALL-LR", trained_tail, optimizer="sgd",
                              lr=36.0, batch_size=32, epochs=60)
     assert passed and stats["outliers"] >= 1 and stats["align_w"] > 0.6
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.integers(0, 2**31), st.floats(1e-3, 1e3), st.floats(1.5, 6.0))
+def test_csn_exponent_is_scale_invariant(seed, scale, alpha):
+    """alpha and n_tail do not depend on the units of the spectrum (x_min scales with it), so
+    fitting W^T W, (1/h) W^T W or the nonzero part of W W^T gives one exponent."""
+    x = _pareto(alpha, 60, seed)
+    a, b = fit_power_law(x), fit_power_law(scale * x)
+    assert b.alpha == pytest.approx(a.alpha, rel=1e-9) and b.n_tail == a.n_tail
+    assert b.xmin == pytest.approx(scale * a.xmin, rel=1e-12)
