@@ -95,8 +95,8 @@ def _run(setting: Setting, stages: tuple[Stage, ...], layers: str = "both", ever
     if epochs[-1] != offset:
         epochs.append(offset)
         spectra.append(np.linalg.eigvalsh(W.T @ W))
-    for a in (W, v, *spectra):
-        a.flags.writeable = False
+    for a in (W, v, *spectra, p.X, p.y, p.W, p.v, p.X_test, p.y_test):
+        a.flags.writeable = False  # a cached run is shared: no caller may change it
     return Run(p, W, v, np.array(epochs), tuple(spectra), loss, status)
 
 

@@ -118,8 +118,9 @@ def test_runs_are_shared_and_read_only():
     again = _run(setting, (("adam", 0.01, 20, 2),), "both", 1)
     assert again is first and _run.cache_info().hits == hits + 1
     assert list(first.epochs) == [0, 1, 2] and len(first.spectra) == 3
-    with pytest.raises(ValueError):
-        first.W[0, 0] = 1.0
+    for array in (first.W, first.spectra[-1], first.problem.X, first.problem.W):
+        with pytest.raises(ValueError):
+            array[0] = 1.0
 
 
 def test_bad_input_names_the_parameter():
