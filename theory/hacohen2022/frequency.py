@@ -80,17 +80,52 @@ def learning_curves(rng: np.random.Generator, x: np.ndarray, labels: np.ndarray,
     return np.array(record)
 
 
+WHITE_LENGTH = 1e-3  # RBF length in (z, u / 2pi) units, far below the point spacing
+
+
+def white_kernel_curves(rng: np.random.Generator, x: np.ndarray, labels: np.ndarray,
+                        networks: int, steps: int, lr: float, record_every: int) -> np.ndarray:
+    """Correct-classification record, shape (networks, checkpoints, n), of a learner without
+    spectral bias: kernel gradient descent f <- f - lr K (f - y) with an RBF kernel of length
+    WHITE_LENGTH (K ~ I: every point is fitted on its own, at the same rate) from i.i.d.
+    N(0, 1/4) initial outputs, targets +-1, inputs (z, u / 2pi)."""
+    from scipy.sparse import coo_matrix, identity  # noqa: PLC0415
+    from scipy.spatial import cKDTree  # noqa: PLC0415
+
+    inputs = np.column_stack([x[:, 0], x[:, 1] / (2 * np.pi)])
+    pairs = cKDTree(inputs).query_pairs(10 * WHITE_LENGTH, output_type="ndarray")
+    i, j = pairs.T if pairs.size else (np.zeros(0, int), np.zeros(0, int))
+    value = np.exp(-np.sum((inputs[i] - inputs[j]) ** 2, axis=1) / (2 * WHITE_LENGTH**2))
+    n = len(labels)
+    kernel = (identity(n) + coo_matrix((np.r_[value, value], (np.r_[i, j], np.r_[j, i])),
+                                       shape=(n, n))).tocsr()  # exp(-d^2/2l^2), cut at 10 l
+    target = 2.0 * labels - 1.0
+    record = []
+    for _ in range(networks):
+        f = 0.5 * rng.standard_normal(len(labels))
+        runs = []
+        for t in range(steps + 1):
+            if t % record_every == 0:
+                runs.append((f > 0) == (labels == 1))
+            f = f - lr * kernel @ (f - target)
+        record.append(runs)
+    return np.array(record)
+
+
 @cache
 def _trained_record(seed: int, n: int, networks: int, width: int, depth: int, steps: int,
-                    lr: float, record_every: int, shuffle: bool
+                    lr: float, record_every: int, shuffle: bool, learner: str = "mlp"
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(points, labels, correct-classification record) of ``networks`` MLPs trained on n
-    frequency-dataset points drawn from ``seed``; labels permuted when ``shuffle``. Cached per
-    process: the DLN-CLAIM-17 and DLN-CLAIM-18 cards share one set of training runs."""
+    """(points, labels, correct-classification record) of ``networks`` MLPs (or, with
+    ``learner = "white"``, of :func:`white_kernel_curves`) trained on n frequency-dataset
+    points drawn from ``seed``; labels permuted when ``shuffle``. Cached per process: the
+    DLN-CLAIM-17 and DLN-CLAIM-18 cards share one set of training runs."""
     rng = np.random.default_rng(seed)
     x, labels = frequency_dataset(rng, n)
     if shuffle:
         labels = rng.permutation(labels)
+    if validate.choice("learner", learner, ("mlp", "white")) == "white":
+        return x, labels, white_kernel_curves(rng, x, labels, networks, steps, lr, record_every)
     record = learning_curves(rng, x, labels, networks, width, depth, steps, lr, record_every)
     return x, labels, record
 
@@ -105,6 +140,14 @@ def _check_run(n: int, networks: int, width: int, depth: int, steps: int, lr: fl
     validate.positive("lr", lr)
 
 
+def _classifiable(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Points that some partial sum lambda_j classifies correctly, i.e. whose critical
+    frequency is defined (every point for the true labels, since lambda_9 = lambda; with
+    permuted labels the others would fall to kappa = 0 by default)."""
+    partial = np.cumsum(frequencies(x[:, 0]), axis=1)
+    return np.any((x[:, 1:2] > partial).astype(int) == labels[:, None], axis=1)
+
+
 def learning_steps(record: np.ndarray, record_every: int) -> np.ndarray:
     """Per point, the step from which it stays correctly classified to the end of training,
     averaged over networks (a point never learned counts as one checkpoint past the end)."""
@@ -114,19 +157,23 @@ def learning_steps(record: np.ndarray, record_every: int) -> np.ndarray:
 
 
 def learning_order(seed: int, n: int, networks: int, width: int, depth: int, steps: int,
-                   lr: float, record_every: int, shuffle: bool = False) -> dict[str, float]:
-    """Spearman correlation over the n training points between the critical frequency and
-    the step at which the point is learned (DLN-CLAIM-17: low kappa first, rho > 0), the
-    null's 3-sigma level 3 / sqrt(n - 1), and the mean learning step of kappa = 0 and
-    kappa > 0 points. ``shuffle`` permutes the labels (a control)."""
+                   lr: float, record_every: int, learner: str = "mlp") -> dict[str, float]:
+    """Spearman correlation over the training points (those with a critical frequency)
+    between the critical frequency and the step at which the point is learned
+    (DLN-CLAIM-17: low kappa first, rho > 0), the null's 3-sigma level 3 / sqrt(points - 1),
+    and the mean learning step of kappa = 0 and
+    kappa > 0 points. ``learner = "white"`` replaces the MLPs by a learner without spectral
+    bias (:func:`white_kernel_curves`; a control)."""
     from scipy.stats import spearmanr  # noqa: PLC0415
 
     _check_run(n, networks, width, depth, steps, lr, record_every)
     x, labels, record = _trained_record(seed, n, networks, width, depth, steps, lr,
-                                        record_every, shuffle)
-    crit = critical_frequency(x, labels)
-    learned = learning_steps(record, record_every)
-    return {"spearman": float(spearmanr(crit, learned)[0]), "null_3sigma": 3.0 / np.sqrt(n - 1),
+                                        record_every, False, learner)
+    keep = _classifiable(x, labels)
+    crit = critical_frequency(x, labels)[keep]
+    learned = learning_steps(record, record_every)[keep]
+    return {"spearman": float(spearmanr(crit, learned)[0]),
+            "null_3sigma": 3.0 / np.sqrt(crit.size - 1),
             "step_kappa0": float(learned[crit == 0].mean()),
             "step_kappa_pos": float(learned[crit > 0].mean()),
             "final_accuracy": float(record[:, -1].mean())}
@@ -153,10 +200,12 @@ def accessibility_correlations(seed: int, n: int, networks: int, width: int, dep
     _check_run(n, networks, width, depth, steps, lr, record_every)
     x, labels, record = _trained_record(seed, n, networks, width, depth, steps, lr,
                                         record_every, shuffle)
-    crit = critical_frequency(x, labels)
-    r_access, groups = _group_pearson(crit, record.mean(axis=(0, 1)),
+    keep = _classifiable(x, labels)
+    crit = critical_frequency(x, labels)[keep]
+    r_access, groups = _group_pearson(crit, record.mean(axis=(0, 1))[keep],
                                       validate.integer("min_points", min_points, 2))
-    r_disc, _ = _group_pearson(crit, discriminability(x, labels, k_neighbours), min_points)
+    r_disc, _ = _group_pearson(crit, discriminability(x, labels, k_neighbours)[keep],
+                               min_points)
     df = groups - 2
     t = student_t.ppf(0.995, df) if df > 0 else np.inf
     return {"pearson_accessibility": r_access, "pearson_discriminability": r_disc,
