@@ -199,7 +199,7 @@ def accessibility_correlations(seed: int, n: int, networks: int, width: int, dep
 
     _check_run(n, networks, width, depth, steps, lr, record_every)
     x, labels, record = _trained_record(seed, n, networks, width, depth, steps, lr,
-                                        record_every, shuffle)
+                                        record_every, shuffle, "mlp")  # one cache key
     keep = _classifiable(x, labels)
     crit = critical_frequency(x, labels)[keep]
     r_access, groups = _group_pearson(crit, record.mean(axis=(0, 1))[keep],

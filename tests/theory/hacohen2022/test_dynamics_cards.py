@@ -176,3 +176,12 @@ def test_bad_input_is_one_input_error(call, name):
     with pytest.raises(InputError) as err:
         call(np.random.default_rng(0))
     assert err.value.name == name and "\n" not in str(err.value)
+
+
+def test_claims_17_and_18_share_their_training_runs():
+    run = dict(seed=7, n=200, networks=1, width=8, depth=2, steps=20, lr=0.01, record_every=10)
+    before = frequency._trained_record.cache_info()
+    frequency.learning_order(**run)
+    frequency.accessibility_correlations(**run, k_neighbours=5, min_points=2)
+    after = frequency._trained_record.cache_info()
+    assert after.misses - before.misses == 1 and after.hits - before.hits == 1
