@@ -22,6 +22,7 @@ from rmtcheck.theory.hacohen2022.frequency import (
     discriminability,
     frequencies,
     frequency_dataset,
+    group_pearson,
     learning_curves,
 )
 from rmtcheck.theory.hacohen2022.initialization import binary_data
@@ -190,6 +191,8 @@ def frequency_scenario(out_dir: Path, rng: np.random.Generator, n_train: int, n_
         "pearson_discriminability_vs_critical": float(pearsonr(disc, crit)[0]),
         "pearson_discriminability_vs_stable": float(pearsonr(disc, stable)[0]),
         "pearson_accessibility_vs_critical": float(pearsonr(access, crit[:n_fit])[0]),
+        "group_pearson_accessibility": group_pearson(crit[:n_fit], access, 5)[0],
+        "group_pearson_discriminability": group_pearson(crit, disc, 5)[0],
         "accessibility_kappa0": float(access[low].mean()),
         "accessibility_kappa_pos": float(access[high].mean()),
         "final_train_accuracy": float(by_time[-1].mean()),

@@ -179,7 +179,7 @@ def learning_order(seed: int, n: int, networks: int, width: int, depth: int, ste
             "final_accuracy": float(record[:, -1].mean())}
 
 
-def _group_pearson(crit: np.ndarray, score: np.ndarray, min_points: int) -> tuple[float, int]:
+def group_pearson(crit: np.ndarray, score: np.ndarray, min_points: int) -> tuple[float, int]:
     """Pearson r between kappa and the mean score of the points with that critical frequency,
     over the kappa groups holding at least ``min_points`` points."""
     groups = [k for k in KAPPA if np.sum(crit == k) >= min_points]
@@ -202,9 +202,9 @@ def accessibility_correlations(seed: int, n: int, networks: int, width: int, dep
                                         record_every, shuffle, "mlp")  # one cache key
     keep = _classifiable(x, labels)
     crit = critical_frequency(x, labels)[keep]
-    r_access, groups = _group_pearson(crit, record.mean(axis=(0, 1))[keep],
+    r_access, groups = group_pearson(crit, record.mean(axis=(0, 1))[keep],
                                       validate.integer("min_points", min_points, 2))
-    r_disc, _ = _group_pearson(crit, discriminability(x, labels, k_neighbours)[keep],
+    r_disc, _ = group_pearson(crit, discriminability(x, labels, k_neighbours)[keep],
                                min_points)
     df = groups - 2
     t = student_t.ppf(0.995, df) if df > 0 else np.inf
