@@ -119,6 +119,14 @@ def test_thm5_rejects_a_fixed_bottleneck_width():
     assert not v.passed and v.statistics["p_large"] > 0.25 * v.statistics["p_small"]
 
 
+@pytest.mark.slow
+def test_thm5_rejects_a_fixed_bottleneck_width_at_full_scale():
+    card = rc.load_catalogue()["DLN-THM-5"]
+    v = rc.check(dataclasses.replace(card, empirical=f"{__name__}:deviations_with_bottleneck"),
+                 scale="full")
+    assert not v.passed and v.statistics["p_large"] > 0.25 * v.statistics["p_small"]
+
+
 # --- PC-bias, initialization, frequency dataset ------------------------------------------------
 
 def test_pc_bias_order_vanishes_for_whitened_data():
