@@ -57,6 +57,7 @@ def test_dotted_keys_reach_into_nested_dicts():
     ({"paper": "ten", "read": "Sec. 1", "atol": 1}, "paper"),
     ({"paper": 1, "read": "Sec. 1", "atol": -1}, "atol"),
     ({"read": "Sec. 1", "range": [2, 1]}, "range"),
+    ({"read": "Sec. 1", "range": [0, float("nan")]}, "range"),
     ({"paper": 1, "read": "Sec. 1", "atol": 1, "at": "huge"}, "at"),
     ({"paper": 1, "read": "Sec. 1", "atol": 1, "colour": "red"}, "colour"),
 ])
@@ -99,3 +100,10 @@ atol = 1
     assert on_disk["comparison"] == summary["comparison"]
     table = (tmp_path / "out" / "summary.md").read_text()
     assert "| nested.x | 0.5 | 0.9 | rtol 0.1 | fails | Fig. 2, read at the peak |" in table
+
+
+def test_a_one_sided_range_uses_inf():
+    rule = parse_compare({"k": {"read": "Sec. 2: positive", "range": [0, math.inf]}}, "x",
+                         SCALES)[0]
+    assert rule.judge(1e300, "full") == "holds" and rule.judge(-1e-9, "full") == "fails"
+    assert rule.tolerance() == "in [0, inf]"
