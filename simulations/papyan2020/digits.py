@@ -51,8 +51,10 @@ def digits_spectrum(out_dir: Path, rng: np.random.Generator, n: int, n_test: int
     ops_ = {"G": cv.operator("G")}
     ops_.update({name: cv.operator("G", F) for name, F in minus.items() if name != "within"})
     ops_["within"] = cv.operator("G", f.all)                     # G_within = G - (the rest)
-    top = {name: dg.top_eigenvalues(op, top_steps, rng)[0] for name, op in ops_.items()}
+    ritz = {name: dg.top_eigenvalues(op, top_steps, rng) for name, op in ops_.items()}
+    top = {name: values for name, (values, _) in ritz.items()}
     lam = top["G"]
+    converged = lam[ritz["G"][1] <= 1e-3 * np.abs(lam)]
     edge = float(top["within"][0])
     eig = {name: ops.factor_eigenvalues(F) for name, F in
            (("class", f.klass), ("cross", f.cross), ("same", f.same), ("rest", f.all))}
@@ -64,7 +66,7 @@ def digits_spectrum(out_dir: Path, rng: np.random.Generator, n: int, n_test: int
     norm_e = float(np.abs(e_res).max())
     k_h = ko.count_outliers(hess, 2 * C)
     tau = float(np.sqrt(hess[k_h - 1] * max(hess[k_h], 0.0)))
-    e_density = slq_density(cv.operator("E"), slq_steps, n_vec, rng=rng)
+    e_density = slq_density(cv.operator("E"), slq_steps, n_vec, kappa=1.1, rng=rng)
     summary: dict[str, Any] = {
         "params": cv.size, "train_size": int(net.y.size), "train_accuracy": net.accuracy,
         "test_accuracy": net.test_accuracy,
@@ -88,7 +90,7 @@ def digits_spectrum(out_dir: Path, rng: np.random.Generator, n: int, n_test: int
         lt = dg.top_eigenvalues(test.operator("Hess"), top_steps, rng)[0]
         summary["Hess_train_over_test_lambda_1"] = float(hess[0] / lt[0])
     _log_spectra(Path(out_dir), ops_, top, eig, edge, slq_steps, n_vec, rng)
-    _scree(Path(out_dir), lam, eig, edge, C)
+    _scree(Path(out_dir), converged, eig, edge, C)
     _hessian(Path(out_dir), cv, hess, e_res, e_density, slq_steps, n_vec, C, rng)
     return summary
 
@@ -103,7 +105,7 @@ def _log_spectra(out_dir: Path, ops_: dict, top: dict, eig: dict, edge: float, s
     with figure_style():
         fig, axes = new_figure(COLUMN, 5.6, nrows=len(panels), sharex=True)
         for ax, (name, label) in zip(axes, panels, strict=True):
-            d = log_spectrum_density(ops_[name], steps, n_vec, eps=eps, rng=rng)
+            d = log_spectrum_density(ops_[name], steps, n_vec, kappa=1.1, eps=eps, rng=rng)
             u, phi = d.grid(1024)
             ax.plot(u / np.log(10), phi * np.log(10), color=COLORS[name], label=label)
             ax.set_yscale("log")
@@ -119,7 +121,8 @@ def _log_spectra(out_dir: Path, ops_: dict, top: dict, eig: dict, edge: float, s
 
 
 def _scree(out_dir: Path, lam: np.ndarray, eig: dict, edge: float, C: int) -> None:
-    """Fig. 6: top eigenvalues of G beside those of G_class, G_cross and the main-bulk edge."""
+    """Fig. 6: the converged top Ritz values of G beside the eigenvalues of G_class, G_cross
+    (exact, from the factors) and the main-bulk edge."""
     k = min(lam.size, C * C + C)
     with figure_style():
         fig, ax = new_figure(COLUMN, 2.6)
@@ -135,7 +138,7 @@ def _scree(out_dir: Path, lam: np.ndarray, eig: dict, edge: float, C: int) -> No
         ax.set_xlabel("index $i$")
         ax.set_ylabel(r"$\lambda_i$")
         ax.set_title(f"top eigenvalues, C = {C}")
-        ax.legend(loc="upper right")
+        ax.legend(loc="lower left")
         save(fig, out_dir / "digits_scree.png")
 
 
@@ -143,7 +146,7 @@ def _hessian(out_dir: Path, cv: ops.MLPCurvature, hess: np.ndarray, e_top: np.nd
              e_density: Any, steps: int, n_vec: int, C: int, rng: np.random.Generator) -> None:
     """Figs. 3-4: deflated SLQ of Hess (top C by subspace iteration, SLQ of the rest), the SLQ
     density of E, and the top eigenvalues of Hess and |E|."""
-    ds = deflated_slq(cv.operator("Hess"), C, steps, n_vec, rng=rng, tol=1e-6)
+    ds = deflated_slq(cv.operator("Hess"), C, steps, n_vec, kappa=1.1, rng=rng, tol=1e-6)
     with figure_style():
         fig, (a, b) = new_figure(PAGE, 2.5, ncols=2)
         x, _ = ds.rest.grid(1024)
@@ -151,16 +154,18 @@ def _hessian(out_dir: Path, cv: ops.MLPCurvature, hess: np.ndarray, e_top: np.nd
                    label=r"Hess, deflated SLQ")
         xe, pe = e_density.grid(1024)
         a.semilogy(xe, np.maximum(pe, 1e-12), color=COLORS["E"], lw=0.9, label=r"$E$, SLQ")
-        a.plot(ds.top.values, np.full(ds.top.values.size, 1.0), "v", color=COLORS["Hess"],
-               label=f"top {C} of Hess (subspace iteration)")
         a.set_ylim(1e-3, None)
-        a.set_xlabel(r"eigenvalue $\lambda$")
+        a.set_xlim(ds.rest.bounds.lower, ds.rest.bounds.upper)
+        a.set_xlabel(r"eigenvalue $\lambda$ (bulk; the top $C$ are in the right panel)")
         a.set_ylabel("density")
-        a.set_title(r"Hess $= G + E$ on the train set")
+        a.set_title(r"Hess $= G + E$, deflated SLQ, and $E$")
         a.legend(loc="upper right")
         k = min(hess.size, 4 * C)
         b.semilogy(np.arange(1, k + 1), np.maximum(hess[:k], 1e-12), "o", ms=2.5,
-                   color=COLORS["Hess"], label="Hess")
+                   color=COLORS["Hess"], label="Hess (SlowLanczos)")
+        top_c = np.sort(ds.top.values)[::-1]
+        b.semilogy(np.arange(1, top_c.size + 1), top_c, "+", ms=5, color="k",
+                   label="top C (subspace iteration)")
         e_abs = np.sort(np.abs(e_top))[::-1][:k]
         b.semilogy(np.arange(1, e_abs.size + 1), e_abs, "x", ms=3, color=COLORS["E"],
                    label=r"$|E|$")
