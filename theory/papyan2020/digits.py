@@ -103,9 +103,9 @@ def separation(lam: np.ndarray, k: int) -> float:
 REMOVE = ("nothing", "class_means", "all_means")
 
 
-def _one_network(rng: np.random.Generator, n: int, widths: tuple[int, ...], epochs: int,
-                 lr: float, wd: float, k: int, remove: str, steps: int) -> dict[str, float]:
-    seed = int(rng.integers(2**31))
+def _one_network(rng: np.random.Generator, seed: int, n: int, widths: tuple[int, ...],
+                 epochs: int, lr: float, wd: float, k: int, remove: str, steps: int
+                 ) -> dict[str, float]:
     net = train_digits(n, widths, epochs, lr, wd, seed)
     cv = ops.curvature(net.weights, net.X, net.y)
     f = ops.mean_factors(cv, n, C_DIGITS)
@@ -125,7 +125,9 @@ def g_outliers(rng: np.random.Generator, n: int, width: int, depth: int, epochs:
                ) -> dict[str, float]:
     """Outliers of G at MLPs trained on the digits (Sec. 6.1, Fig. 5; C = 10).
 
-    For each of ``seeds`` networks (seeds drawn from ``rng``): M = G on the train set, or G with
+    For each of ``seeds`` networks (network s trained from seed s, so every card and control at
+    the same settings shares the cached networks; ``rng`` draws the Lanczos start vectors):
+    M = G on the train set, or G with
     the gradient mean structure removed: ``class_means``: G - G_class - G_{c=c'} (every
     direction g_c; g_{c,c} is parallel to g_c), ``all_means``: G_within (all C^2 means
     g_{c,c'} removed, Eq. 6.4). ``separation`` = log(lambda_k / lambda_{k+1}) over the
@@ -141,7 +143,8 @@ def g_outliers(rng: np.random.Generator, n: int, width: int, depth: int, epochs:
     widths = (validate.integer("width", width, 1),) * validate.integer("depth", depth, 1)
     k = validate.integer("k", k, 1, C_DIGITS)
     seeds = validate.integer("seeds", seeds, 1)
-    rows = [_one_network(rng, n, widths, epochs, lr, wd, k, remove, steps) for _ in range(seeds)]
+    rows = [_one_network(rng, s, n, widths, epochs, lr, wd, k, remove, steps)
+            for s in range(seeds)]
     sep = np.array([r["separation"] for r in rows])
     out = {"median_separation": float(np.median(sep)), "fraction": float(np.mean(sep > 1)),
            "median_above_edge": float(np.median([r["above_edge"] for r in rows])),
@@ -161,14 +164,15 @@ def class_subspace(rng: np.random.Generator, n: int, width: int, depth: int, epo
     ||Q^T V_k||_F^2 / k, with V_k the top-k Ritz vectors of M (SlowLanczos, ``steps``) and Q an
     orthonormal basis of span{g_1..g_C} (Sec. 6 weighted class means). 1: the top k lie in
     the class-mean span; a random k-subspace gives about C/p. M = G, or (``remove``, as in
-    :func:`g_outliers`) G - G_class - G_{c=c'} or G_within. Returns the ``fraction`` of
+    :func:`g_outliers`) G - G_class - G_{c=c'} or G_within; networks as in :func:`g_outliers`.
+    Returns the ``fraction`` of
     ``seeds`` networks with overlap >= 1/2 and min / mean / max of the overlap."""
     remove = validate.choice("remove", remove, REMOVE)
     widths = (validate.integer("width", width, 1),) * validate.integer("depth", depth, 1)
     k = validate.integer("k", k, 1, C_DIGITS)
     overlaps = []
-    for _ in range(validate.integer("seeds", seeds, 1)):
-        net = train_digits(n, widths, epochs, lr, wd, int(rng.integers(2**31)))
+    for seed in range(validate.integer("seeds", seeds, 1)):
+        net = train_digits(n, widths, epochs, lr, wd, seed)
         cv = ops.curvature(net.weights, net.X, net.y)
         f = ops.mean_factors(cv, n, C_DIGITS)
         minus = {"nothing": None, "class_means": np.vstack([f.klass, f.same]),
