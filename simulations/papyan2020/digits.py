@@ -29,6 +29,14 @@ def _above(values: np.ndarray, edge: float) -> int:
     return int(np.sum(np.asarray(values) > edge))
 
 
+def _span_rank(F: np.ndarray, tol: float = 1e-8) -> int:
+    """Rank of F^T F = rank of the span of the rows of F, each scaled to unit length first (a
+    saturated probability gives a row a tiny weight sqrt(w), not a missing direction)."""
+    rows = F / np.maximum(np.linalg.norm(F, axis=1, keepdims=True), 1e-300)
+    s = np.linalg.svd(rows, compute_uv=False)
+    return int(np.sum(s > tol * s[0]))
+
+
 def _gap_left(after: np.ndarray, before: np.ndarray, k: int) -> float:
     """log(lambda_k / lambda_{k+1}) after a knockout over the same before it."""
     return float(np.log(after[k - 1] / after[k]) / np.log(before[k - 1] / before[k]))
@@ -58,8 +66,8 @@ def digits_spectrum(out_dir: Path, rng: np.random.Generator, n: int, n_test: int
     edge = float(top["within"][0])
     eig = {name: ops.factor_eigenvalues(F) for name, F in
            (("class", f.klass), ("cross", f.cross), ("same", f.same), ("rest", f.all))}
-    scale = eig["rest"][0]
-    rank = {k: int(np.sum(v > 1e-10 * scale)) for k, v in eig.items()}
+    factors = {"class": f.klass, "cross": f.cross, "same": f.same, "rest": f.all}
+    rank = {name: _span_rank(F) for name, F in factors.items()}
     k = ko.count_outliers(lam, 2 * C)
     hess, _ = dg.top_eigenvalues(cv.operator("Hess"), top_steps, rng)
     e_res = dg.top_eigenvalues(cv.operator("E"), top_steps, rng)[0]

@@ -5,7 +5,8 @@ Products use the R-operator (Pearlmutter 1994) with the ReLU pattern of the netw
 a.e. Hessian). For a direction V = (V^1..V^L) (column-major vecs, as :mod:`.mlp`):
 
     forward   R z^l = V^l h^{l-1} + W^l R h^{l-1},  R h^l = m^l * R z^l,  R f = R z^L
-    G v       d^L = U_i R f_i / N,  d^l = m^l * (W^{l+1 T} d^{l+1}),  (G v)^l = Ave-free sum d^l h^{l-1 T}
+    G v       d^L = U_i R f_i / N,  d^l = m^l * (W^{l+1 T} d^{l+1}),
+              (G v)^l = sum_i d^l h^{l-1 T}
     E v       e^L = 0,  e^l = m^l * (W^{l+1 T} e^{l+1} + V^{l+1 T} delta^{l+1}),
               (E v)^l = sum_i e^l h^{l-1 T} + delta^l R h^{l-1 T}
 
