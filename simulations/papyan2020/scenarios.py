@@ -37,6 +37,14 @@ def _log_hist(ax: Any, values: np.ndarray, label: str, floor: float = 1e-12) -> 
     ax.hist(np.log10(v), bins=60, histtype="step", label=label, density=False)
 
 
+def _above_threshold(hess: np.ndarray, e: np.ndarray, C: int) -> int:
+    """#{|lambda_i(E)| >= tau}, tau = sqrt(lambda_k lambda_{k+1}) of Hess with k its outlier
+    count (largest log-gap among the top 2C): E's eigenvalues that would be Hessian outliers."""
+    lam = np.sort(hess)[::-1]
+    k = ko.count_outliers(lam, 2 * C)
+    return int(np.sum(np.abs(e) >= np.sqrt(lam[k - 1] * max(lam[k], 0.0))))
+
+
 def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n: int, t: float,
                      width: int, epochs: int, lr: float, wd: float, hessian: bool
                      ) -> dict[str, Any]:
@@ -101,6 +109,7 @@ def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
             "outliers_Hess": ko.count_outliers(eh, 2 * C),
             "outliers_Hess_minus_C": ko.count_outliers(eh, 2 * C) - C,
             "outliers_E": ko.count_outliers(np.abs(ee), 2 * C),
+            "E_above_Hess_threshold": _above_threshold(eh, ee, C),
             "lambda_min_over_max_Hess": float(eh[0] / eh[-1]),
             "trace_E_over_trace_G": float(np.trace(E) / np.trace(G)),
             "lambda_C_Hess_over_norm_E": float(np.sort(eh)[::-1][C - 1] / np.abs(ee).max()),
