@@ -134,7 +134,8 @@ def g_outliers(rng: np.random.Generator, n: int, width: int, depth: int, epochs:
     largest log-gap among lambda_{k+1}..lambda_{3k+1} of M (top eigenvalues by SlowLanczos,
     ``steps`` matvecs); ``above_edge`` = #{lambda_i(M) > lambda_1(G_within)}, the eigenvalues
     beyond the main bulk, which the text attributes to G_within (Sec. 6.1). Returns the medians
-    over the networks ``median_separation`` and ``median_above_edge``, the ``fraction`` with
+    over the networks ``median_separation``, ``median_above_edge`` and
+    ``median_class_C_over_edge``, the ``fraction`` with
     separation > 1, and per-statistic min / mean / max: also ``count`` (largest log-gap
     among the top 2k, Def 1.1-1.2), ``gap`` = lambda_k / lambda_{k+1} and ``class_C_over_edge``
     = lambda_C(G_class) / lambda_1(G_within) (< 1: the C-th class direction lies inside the
@@ -148,6 +149,7 @@ def g_outliers(rng: np.random.Generator, n: int, width: int, depth: int, epochs:
     sep = np.array([r["separation"] for r in rows])
     out = {"median_separation": float(np.median(sep)), "fraction": float(np.mean(sep > 1)),
            "median_above_edge": float(np.median([r["above_edge"] for r in rows])),
+           "median_class_C_over_edge": float(np.median([r["class_C_over_edge"] for r in rows])),
            "seeds": float(seeds)}
     for key in rows[0]:
         v = np.array([r[key] for r in rows])
