@@ -127,10 +127,11 @@ def test_library_bad_input_is_one_input_error():
 
 # --- negative control, derived before it was run (cards.toml notes) ------------------------
 
-def test_class_subspace_control_rejects_through_the_same_statistic():
+@pytest.mark.parametrize("scale", ["quick", pytest.param("full", marks=pytest.mark.slow)])
+def test_class_subspace_control_rejects_through_the_same_statistic(scale):
     """G_within (every class and cross-class mean removed): nothing aligns its top eigenvectors
     with the class means, so the overlap falls far below 0.5 and the card is rejected."""
-    verdict = rc.check("PAP-DIGITS-CLASS-SUBSPACE", {"remove": "all_means"}, scale="quick")
+    verdict = rc.check("PAP-DIGITS-CLASS-SUBSPACE", {"remove": "all_means"}, scale=scale)
     assert not verdict.passed and verdict.statistics["fraction"] < 0.8
     assert verdict.statistics["overlap_max"] < 0.5
 
