@@ -2,7 +2,7 @@
 
 A scenario declares, per key of the summary its run function returns::
 
-    [scenario.compare."r2.case3"]        # dots reach into nested dicts
+    [scenario.compare."r2.case3"]        # dots reach into nested dicts, integers into lists
     paper = 0.788                        # the paper's number
     read = "Table 1, Case 3"             # where it comes from, or how a figure was read
     atol = 0.05                          # and/or rtol; or range = [low, high] (inf allowed)
@@ -107,13 +107,19 @@ def parse_compare(raw: Any, where: str, scales: tuple[str, ...]) -> tuple[Compar
 
 
 def lookup(summary: Any, key: str) -> Any:
-    """``summary["a"]["b"]`` for the key ``"a.b"`` (a literal key with dots is tried first)."""
+    """``summary["a"][2]["b"]`` for the key ``"a.2.b"`` (a literal key with dots is tried
+    first; an integer part indexes a list, negative from its end)."""
     if isinstance(summary, dict) and key in summary:
         return summary[key]
     head, dot, rest = key.partition(".")
-    if dot and isinstance(summary, dict) and head in summary:
-        return lookup(summary[head], rest)
-    return None
+    if isinstance(summary, dict) and head in summary:
+        child = summary[head]
+    elif isinstance(summary, list) and head.lstrip("-").isdigit() and \
+            -len(summary) <= int(head) < len(summary):
+        child = summary[int(head)]
+    else:
+        return None
+    return lookup(child, rest) if dot else child
 
 
 def compare(rules: tuple[Comparison, ...], reproduced: Any, scale: str) -> list[dict[str, Any]]:

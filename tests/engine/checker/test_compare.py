@@ -46,6 +46,9 @@ def test_dotted_keys_reach_into_nested_dicts():
     assert lookup(summary, "r2.case3") == 0.7
     assert lookup(summary, "a.b") == 2
     assert lookup(summary, "r2.case9") is None
+    assert lookup({"errors": [0.4, {"x": 3}]}, "errors.1.x") == 3
+    assert lookup({"errors": [0.4, 0.5]}, "errors.-1") == 0.5
+    assert lookup({"errors": [0.4]}, "errors.3") is None
     rows = compare(parse_compare({"r2.case3": {"paper": 0.788, "read": "Table 1", "atol": 0.1}},
                                  "x", SCALES), summary, "full")
     assert rows[0]["verdict"] == "holds" and rows[0]["ours"] == 0.7
