@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rmtcheck as rc
 import rmtcheck.theory.wang2023.norm_changes as nc
@@ -85,3 +87,15 @@ def test_catapult_is_absent_below_the_spike_threshold() -> None:
     assert stats["diverged"] == 0.0
     assert stats["loss_rise"] < 1.0 and stats["ck_growth"] < 1.03, stats
     assert not _passes(card, params, stats)
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(n_min=st.integers(12, 40), steps=st.integers(1, 4), lr=st.floats(0.1, 2.0),
+       lr_power=st.sampled_from([0.0, 1.0]), h_ratio=st.floats(0.3, 2.0))
+def test_weyl_bound_holds_for_every_run(n_min, steps, lr, lr_power, h_ratio) -> None:
+    """Invariant: no eigenvalue of (1/h) W^T W, K^CK or K_1 moves by more than the operator
+    norm of the matrix change, whatever the step size (Weyl's inequality)."""
+    stats = nc.early_eigen_shifts(np.random.default_rng(n_min), n_min=n_min, doublings=1,
+                                  repeats=1, steps=steps, lr=lr, lr_power=lr_power,
+                                  h_ratio=h_ratio)
+    assert stats["weyl_margin"] >= -1e-9
