@@ -52,7 +52,6 @@ def test_two_inf_norm_fails_where_the_frobenius_norm_holds() -> None:
     assert v.outcome == "fails" and v.reproduced
     assert low <= v.statistics["slope_w_2inf"] <= high
     assert abs(v.statistics["slope_w_fro"]) < 0.25 and abs(v.statistics["slope_w_op"]) < 0.25
-    assert 0.75 < v.statistics["row_ratio_min"] <= v.statistics["row_ratio_max"] < 1.33
 
 
 def test_weyl_rate_rejects_a_learning_rate_growing_with_n() -> None:
