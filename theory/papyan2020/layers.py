@@ -14,6 +14,7 @@ import numpy as np
 from scipy.stats import spearmanr
 
 from rmtcheck import validate
+from rmtcheck.errors import InputError
 
 from . import decomposition as dec
 from . import knockout as ko
@@ -60,13 +61,17 @@ def feature_separation(rng: np.random.Generator, D: int, C: int, n: int, t: floa
 # --- PAP-CLAIM-18: error outliers from Delta_class separate towards the output ---------------
 
 def error_separation(rng: np.random.Generator, D: int, C: int, n: int, t: float, width: int,
-                     depth: int, epochs: int, wd: float, seeds: int) -> dict[str, float]:
+                     depth: int, epochs: int, wd: float, seeds: int, part: str = "separation"
+                     ) -> dict[str, float]:
     """PAP-CLAIM-18: for the extended errors delta^l of the hidden layers l = 1..depth (Def 7.2,
     7.7; weights w = p/(nC)), sep^l = lambda_C(Delta^l_class) / lambda_1(Delta^l //
     Delta^l_class); ``spearman`` = Spearman(sep^l, l) (> 0: the outliers separate at deeper
     layers); ``white`` = Spearman(rho^l, l) with rho^l = lambda_2 / lambda_C(Delta^l_class)
     (< 0: the error class means whiten towards the output, i.e. deteriorate towards the input);
-    ``rho_last``, ``rho_first``. A network passes when spearman > 0 and white < 0."""
+    ``rho_last``, ``rho_first``. A network passes when spearman > 0 (``part = "separation"``)
+    or when white < 0 (``part = "whitening"``)."""
+    if part not in ("separation", "whitening"):
+        raise InputError("part", f"got {part!r}", "separation or whitening")
     depth, rows = validate.integer("depth", depth, 2), []
     for _, _, _, ps, acc in _nets(rng, D, C, n, t, [width] * depth, epochs, wd, seeds):
         probs = dec.by_class(ps.probs, n, C)
@@ -79,7 +84,8 @@ def error_separation(rng: np.random.Generator, D: int, C: int, n: int, t: float,
         rows.append({"spearman": _trend(sep), "white": _trend(rho), "first": sep[0],
                      "last": sep[-1], "rho_first": rho[0], "rho_last": rho[-1],
                      "accuracy": acc})
-    return _aggregate(rows, lambda r: r["spearman"] > 0 and r["white"] < 0)
+    key, sign = ("spearman", 1.0) if part == "separation" else ("white", -1.0)
+    return _aggregate(rows, lambda r: sign * r[key] > 0)
 
 
 # --- PAP-CLAIM-20: g_c ~ h_c (x) delta_c, g_{c,c'} ~ h_c (x) delta_{c,c'} ----------------------
@@ -108,15 +114,14 @@ def khatri_rao_means(rng: np.random.Generator, D: int, C: int, n: int, t: float,
         probs, deltas = dec.by_class(ps.probs, n, C), mlp.extended_errors(ps)
         klass, cross = [], []
         for layer in range(1, depth + 2):
-            g = dec.cross_class_decomposition(
+            _, g_cc, _, g_c = dec.weighted_means(
                 dec.by_class(mlp.layer_gradients(ps, deltas, layer), n, C), probs)
-            e = dec.cross_class_decomposition(dec.by_class(deltas[layer - 1], n, C), probs)
+            _, d_cc, _, d_c = dec.weighted_means(dec.by_class(deltas[layer - 1], n, C), probs)
             h_c = dec.by_class(ps.h[layer - 1], n, C).mean(axis=0)
-            approx_c = np.einsum("cj,cm->cjm", h_c, e.class_means[perm]).reshape(C, -1)
-            approx_cc = np.einsum("cj,cdm->cdjm", h_c,
-                                  e.cross_means[perm][:, perm]).reshape(C, C, -1)
-            klass.append(float(np.median(_cosines(g.class_means, approx_c))))
-            cross.append(float(np.median(_cosines(g.cross_means, approx_cc)[off])))
+            approx_c = np.einsum("cj,cm->cjm", h_c, d_c[perm]).reshape(C, -1)
+            approx_cc = np.einsum("cj,cdm->cdjm", h_c, d_cc[perm][:, perm]).reshape(C, C, -1)
+            klass.append(float(np.median(_cosines(g_c, approx_c))))
+            cross.append(float(np.median(_cosines(g_cc, approx_cc)[off])))
         rows.append({"deep": min(klass[-2:]), "cross": min(cross[-2:]), "shallow": klass[0],
                      "accuracy": acc})
     return _aggregate(rows, lambda r: r["deep"] > 0.9)
