@@ -23,7 +23,6 @@ from . import decomposition as dec
 from . import fim
 from .claims import random_mlr_instance, rel_residual
 
-
 # --- ERR-2: expansion of x x^T in the proof of Lemma 8.1 -------------------------------------
 
 def _ccm_point(rng: np.random.Generator, D: int, C: int, t: float) -> tuple[np.ndarray, ...]:

@@ -18,7 +18,6 @@ from . import knockout as ko
 from . import mlp
 from .trained import _aggregate, _desc, _nets
 
-
 # --- PAP-CLAIM-3: train and test Hessians differ in magnitude (Sec. 4.1, Fig. 3) -------------
 
 def train_test_gap(rng: np.random.Generator, D: int, C: int, n: int, t: float, width: int,

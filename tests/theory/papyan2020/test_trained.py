@@ -72,7 +72,8 @@ def test_check_rejects_the_perturbation(cid, wrong):
 # --- bad input: one error line --------------------------------------------------------------
 
 @pytest.mark.parametrize("cid, param", [
-    ("PAP-CLAIM-1", "seeds=3"), ("PAP-CLAIM-1", "labels=shuffled"), ("PAP-CLAIM-5", "data=valid"), ("PAP-CLAIM-10", "C=9"),
+    ("PAP-CLAIM-1", "seeds=3"), ("PAP-CLAIM-1", "labels=shuffled"),
+    ("PAP-CLAIM-5", "data=valid"), ("PAP-CLAIM-10", "C=9"),
     ("PAP-CLAIM-16", "depth=1"), ("PAP-CLAIM-19", "width=100"), ("PAP-CLAIM-29", "shift=2"),
 ])
 def test_cli_bad_param_exits_2_with_one_line(capsys, cid, param):
