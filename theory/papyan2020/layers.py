@@ -125,3 +125,42 @@ def khatri_rao_means(rng: np.random.Generator, D: int, C: int, n: int, t: float,
         rows.append({"deep": min(klass[-2:]), "cross": min(cross[-2:]), "shallow": klass[0],
                      "accuracy": acc})
     return _aggregate(rows, lambda r: r["deep"] > 0.9)
+
+
+# --- Sec. 7.13, Fig. 13: W^l has C outlier singular values from W^l_class, emerging with depth --
+
+def singular_separation(W: np.ndarray, W_class: np.ndarray) -> float:
+    """sigma_r(W) / sigma_1(W // W_class), r = rank W_class (relative threshold 1e-10): the top
+    r singular values of W over the bulk edge left by the non-square knockout (Def 3.2)."""
+    s_class = np.linalg.svd(W_class, compute_uv=False)
+    r = int(np.sum(s_class > 1e-10 * s_class[0]))
+    bulk = np.linalg.svd(ko.project_knockout_nonsquare(W, W_class), compute_uv=False)[0]
+    return float(np.linalg.svd(W, compute_uv=False)[r - 1] / bulk)
+
+
+def weight_separation(rng: np.random.Generator, D: int, C: int, n: int, t: float, width: int,
+                      depth: int, epochs: int, wd: float, seeds: int) -> dict[str, float]:
+    """PAP-CLAIM-21 (empirical part) for the weights W^l of the hidden layers l = 1..depth:
+    W^l_class = -(1/eta) Ave_c delta^l_{c,c} h^{l-1,T}_c (Eq. 7.13, unweighted true-label error
+    means, eta = wd), sep^l = sigma_r(W^l) / sigma_1(W^l // W^l_class) (r = rank W_class <= C:
+    the top r singular values of W over the bulk edge left by the non-square projection
+    knockout, Def 3.2 / AMB-4); ``spearman`` = Spearman(sep^l, l),
+    ``first``, ``last``, and ``top`` = sigma_1(W^depth) / sigma_1(W^depth // delta_G h_G^T) (the
+    top singular value attributed to the global means). A network passes when spearman > 0 and
+    last > 1.25 (outliers stand more than 25% above the bulk edge at the last hidden layer, the
+    band PAP-CLAIM-15 uses for 'at the bulk')."""
+    depth, rows = validate.integer("depth", depth, 2), []
+    for _, y, weights, ps, acc in _nets(rng, D, C, n, t, [width] * depth, epochs, wd, seeds):
+        errors = mlp.extended_errors(ps)
+        sep = []
+        for layer in range(1, depth + 1):
+            W = weights[layer - 1]
+            d_cc = dec.by_class(errors[layer - 1][np.arange(y.size), y], n, C).mean(axis=0)
+            h_c = dec.by_class(ps.h[layer - 1], n, C).mean(axis=0)
+            sep.append(singular_separation(W, -d_cc.T @ h_c / (C * wd)))
+        glob = np.outer(d_cc.mean(axis=0), h_c.mean(axis=0))
+        top = np.linalg.svd(W, compute_uv=False)[0] / np.linalg.svd(
+            ko.project_knockout_nonsquare(W, glob), compute_uv=False)[0]
+        rows.append({"spearman": _trend(sep), "first": sep[0], "last": sep[-1],
+                     "top": float(top), "accuracy": acc})
+    return _aggregate(rows, lambda r: r["spearman"] > 0 and r["last"] > 1.25)

@@ -39,6 +39,19 @@ def test_khatri_rao_is_exact_with_one_example_per_class():
         assert stats[key] == pytest.approx(1.0, abs=1e-12)
 
 
+def test_singular_separation_sees_planted_class_outliers():
+    """Control of the Fig. 13 statistic (PAP-CLAIM-21-SINGULAR-VALUES): a Gaussian bulk W plus a
+    rank-C part B with singular values 3 x the bulk edge gives sep > 1.25 when W_class = B and
+    sep < 1.25 without the planted part (Gaussian 40 x 30: sigma_C / sigma_{2C+1} ~ 1.2)."""
+    rng = np.random.default_rng(0)
+    C, bulk = 4, rng.standard_normal((40, 30)) / np.sqrt(40)
+    U, _ = np.linalg.qr(rng.standard_normal((40, C)))
+    V, _ = np.linalg.qr(rng.standard_normal((30, C)))
+    B = 3 * (1 + np.sqrt(30 / 40)) * U @ V.T
+    assert layers.singular_separation(bulk + B, B) > 2.5
+    assert layers.singular_separation(bulk, B) < 1.25
+
+
 def test_bad_part_is_one_input_error():
     with pytest.raises(InputError) as err:
         layers.error_separation(np.random.default_rng(0), 6, 3, 10, 1.0, 5, 2, 0, 0.0, 5,
@@ -48,7 +61,7 @@ def test_bad_part_is_one_input_error():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cid", ["PAP-CLAIM-15", "PAP-CLAIM-18", "PAP-CLAIM-18-WHITENING",
-                                 "PAP-CLAIM-20"])
+                                 "PAP-CLAIM-20", "PAP-CLAIM-21-SINGULAR-VALUES"])
 def test_card_meets_expected_at_full_scale(cid):
     verdict = rc.check(cid, scale="full")
     assert verdict.meets_expected, (cid, verdict.statistics)
