@@ -28,17 +28,23 @@ def _levels(parts, C: int) -> tuple[float, float]:
     return float(np.log(np.median(cross) / within)), float(np.log(np.median(klass) / within))
 
 
+CHECKPOINTS = (1 / 40, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0)   # fractions of ``epochs`` (Fig. 6)
+
+
 def g_cross_dynamics(rng: np.random.Generator, D: int, C: int, t: float, width: int,
-                     sizes: list[int], checkpoints: list[int], lr: float, wd: float,
-                     seeds: int, resample: bool = False) -> dict[str, float]:
-    """For each of ``seeds`` repetitions and each n in ``sizes`` a network is trained (batch 32,
-    constant lr) and read at every checkpoint. ``epochs_rho`` = mean over n of
+                     n_min: int, grid: int, epochs: int, lr: float, wd: float, seeds: int,
+                     resample: bool = False) -> dict[str, float]:
+    """For each of ``seeds`` repetitions and each n in sizes = n_min 3^k (k < grid) a network
+    is trained (batch 32, constant lr) and read at the checkpoints ``CHECKPOINTS`` x epochs
+    (2, 5, 10, 20, 40, 80 for 80 epochs). ``epochs_rho`` = mean over n of
     Spearman(cross, epoch), ``sizes_rho`` = mean over checkpoints of Spearman(cross, n),
     ``klass_range`` = max - min of klass over the table (its drift). A repetition passes when
     epochs_rho > 0 and sizes_rho < 0."""
     seeds = validate.integer("seeds", seeds, 1)
-    sizes = [validate.integer("sizes", s, 2) for s in sizes]
-    checkpoints = sorted(validate.integer("checkpoints", c, 1) for c in checkpoints)
+    sizes = [validate.integer("n_min", n_min, 2) * 3 ** k
+             for k in range(validate.integer("grid", grid, 2))]
+    epochs = validate.integer("epochs", epochs, len(CHECKPOINTS))
+    checkpoints = sorted({max(1, round(f * epochs)) for f in CHECKPOINTS})
     rows = []
     for _ in range(seeds):
         cross = np.empty((len(sizes), len(checkpoints)))
