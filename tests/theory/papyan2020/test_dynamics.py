@@ -23,8 +23,3 @@ def test_bad_grid_is_one_input_error():
         g_cross_dynamics(np.random.default_rng(0), 6, 3, 1.0, 5, 10, 1, 10, 0.02, 0.0, 5)
     assert err.value.name == "grid" and "\n" not in str(err.value)
 
-
-@pytest.mark.slow
-def test_card_meets_expected_at_full_scale():
-    verdict = rc.check("PAP-CLAIM-12", scale="full")
-    assert verdict.meets_expected, verdict.statistics

@@ -58,10 +58,3 @@ def test_bad_part_is_one_input_error():
                                 part="white")
     assert err.value.name == "part" and "\n" not in str(err.value)
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("cid", ["PAP-CLAIM-15", "PAP-CLAIM-18", "PAP-CLAIM-18-WHITENING",
-                                 "PAP-CLAIM-20", "PAP-CLAIM-21-SINGULAR-VALUES"])
-def test_card_meets_expected_at_full_scale(cid):
-    verdict = rc.check(cid, scale="full")
-    assert verdict.meets_expected, (cid, verdict.statistics)

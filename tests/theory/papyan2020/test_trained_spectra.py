@@ -43,9 +43,3 @@ def test_visibility_threshold_location():
     stats = class_mean_visibility(np.random.default_rng(0), D, C, n, t * (1 + 1e-9), 1)
     assert stats["predicted"] == pytest.approx(stats["edge"], rel=1e-6)
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize("cid", ["PAP-CLAIM-3", "PAP-CLAIM-30", "PAP-CLAIM-26", "PAP-CLAIM-31"])
-def test_card_meets_expected_at_full_scale(cid):
-    verdict = rc.check(cid, scale="full")
-    assert verdict.meets_expected, (cid, verdict.statistics)
