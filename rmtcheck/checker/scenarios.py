@@ -10,12 +10,15 @@ One table per scenario::
     run = "package.module:function"     # function(out_dir, rng, **params) -> summary dict
     [scenario.params]                   # defaults (full scale)
     [scenario.quick]                    # overrides for --scale quick (names of params only)
-    [scenario.paper]                    # numbers the paper reports, shown beside ours
+    [scenario.paper]                    # the paper's setting and statements, shown beside ours
+    [scenario.compare."key"]            # optional: the paper's number for one key of the
+                                        # summary, judged key by key (see checker/compare.py)
     [scenario.ranges]                   # optional: p = [10, 20000], the values --param may
                                         # take (each element of a list parameter)
 
 The function writes its figures into ``out_dir`` and returns a JSON-ready summary of the
-reproduced numbers; :func:`simulate` writes ``summary.json`` with both sides.
+reproduced numbers; :func:`simulate` writes ``summary.json`` with both sides and the per-key
+comparison, and ``summary.md`` with the comparison table.
 """
 
 from __future__ import annotations
@@ -36,12 +39,13 @@ from .cards import (
     package_dir,
     read_toml,
 )
+from .compare import Comparison, compare, markdown_table, parse_compare
 from .domain import as_number
 from .resolve import call_with, resolve_function
 from .verdict import plain, versions
 
 _FIELDS = {"name": str, "title": str, "source": str, "claims": list, "run": str}
-_TABLES = ("params", "quick", "paper", "ranges")
+_TABLES = ("params", "quick", "paper", "ranges", "compare")
 SCALES = ("quick", "full")
 
 
@@ -58,6 +62,7 @@ class Scenario:
     quick: dict[str, Any] = field(default_factory=dict)
     paper: dict[str, Any] = field(default_factory=dict)
     ranges: dict[str, list[float]] = field(default_factory=dict)
+    compare: tuple[Comparison, ...] = ()
     origin: str = ""
 
 
@@ -104,6 +109,7 @@ def parse_scenario(raw: Any, origin: str, known_claims: set[str]) -> Scenario:
         quick=dict(raw.get("quick", {})),
         paper=dict(raw.get("paper", {})),
         ranges=dict(raw.get("ranges", {})),
+        compare=parse_compare(raw.get("compare", {}), where, SCALES),
         origin=origin,
     )
 
@@ -210,7 +216,9 @@ def simulate(
         ) from None
     rng = generator(seed, f"scenario:{name}", values)
     start = time.perf_counter()
-    result = call_with(resolve_function(sc.run, sc.origin), {**values, "out_dir": out, "rng": rng})
+    result = plain(
+        call_with(resolve_function(sc.run, sc.origin), {**values, "out_dir": out, "rng": rng})
+    )
     summary = plain(
         {
             "scenario": name,
@@ -222,10 +230,33 @@ def simulate(
             "params": values,
             "reproduced": result,
             "paper": sc.paper,
+            "comparison": compare(sc.compare, result, scale),
             "seconds": round(time.perf_counter() - start, 3),
             "versions": versions(),
             "figures": sorted(p.name for p in out.glob("*.png")),
         }
     )
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    (out / "summary.md").write_text(summary_markdown(summary))
     return summary
+
+
+def summary_markdown(summary: dict[str, Any]) -> str:
+    """A scenario run for a reader: setting, the key-by-key comparison, the figures."""
+    lines = [f"# {summary['scenario']}: {summary['title']}", "",
+             f"{summary['source']}. Scale {summary['scale']}, seed {summary['seed']}, "
+             f"{summary['seconds']} s.", "",
+             "Parameters: " + ", ".join(f"{k} = {v}" for k, v in summary["params"].items()), ""]
+    if summary["comparison"]:
+        counts = {}
+        for row in summary["comparison"]:
+            counts[row["verdict"]] = counts.get(row["verdict"], 0) + 1
+        lines += ["## Ours beside the paper's", "",
+                  ", ".join(f"{n} {v}" for v, n in counts.items()), "",
+                  markdown_table(summary["comparison"]), ""]
+    if summary["paper"]:
+        lines += ["## The paper's setting", ""]
+        lines += [f"- {k}: {v}" for k, v in summary["paper"].items()] + [""]
+    if summary["figures"]:
+        lines += ["## Figures", ""] + [f"![{f}]({f})" for f in summary["figures"]] + [""]
+    return "\n".join(lines)

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
-from ..checker.cards import get_card, load_catalogue
+from ..checker.cards import Card, get_card, load_catalogue
 from ..checker.coverage import ledger
 from ..checker.run import check, work_units
 from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..outputs import output_dir
 from ..progress import bar, note
-from .common import add_common, int_at_least, parse_params, print_json
+from .common import (
+    add_common,
+    add_executor_options,
+    executor_options,
+    int_at_least,
+    parse_params,
+    print_json,
+)
 
 CHECK_EPILOG = """examples:
   rmtcheck check RMT-MP-LAW
@@ -80,12 +88,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="check the whole catalogue and write a report",
         description="Run every claim at a scale; write report.md, results.json and figures.",
         epilog="examples:\n  rmtcheck verify --scale quick --report report\n"
-        "  rmtcheck verify --prefix RMT- --json\n\n"
+        "  rmtcheck verify --prefix RMT- --json\n"
+        "  rmtcheck verify --scale full --workers 2 --store full.db --report full\n"
+        "  rmtcheck verify --scale full --workers 2 --store full.db --resume   # after a crash\n"
+        "  rmtcheck verify --scheduler tcp://10.0.0.5:8786 --store full.db\n\n"
+        "cards are independent units: with --workers N they run on N local processes (each "
+        "single-threaded), with --scheduler or --dask-local on Dask; every verdict is the "
+        "same as in one process. --store keeps each finished card; --resume takes them "
+        "back instead of running them again.\n\n"
         "exit status: 0 every claim meets its expected verdict, 1 otherwise, 2 bad input.",
         formatter_class=fmt,
     )
     v.add_argument("--report", metavar="DIR", default=None, help="write the report into DIR")
     v.add_argument("--prefix", default="", help="only claims whose ID starts with this")
+    add_executor_options(v, "card", None, "default 1: cards run one by one in this process")
     add_common(v)
     v.set_defaults(run=run_verify)
 
@@ -161,23 +177,58 @@ def run_property(args: argparse.Namespace) -> int:
     return 0 if found == (card.expected in ("fails", "unreproduced")) else 1
 
 
+def _run_cards(args: argparse.Namespace, cards: list[Card]) -> list[Verdict]:
+    """Every card's verdict, in catalogue order, over the chosen executor and store."""
+    from ..sweep.catalogue import card_units, run_units  # noqa: PLC0415 - only for verify
+    from ..sweep.executors import make_executor  # noqa: PLC0415
+    from ..sweep.store import ResultStore  # noqa: PLC0415
+
+    options = executor_options(args, default="in-process")
+    if args.resume and args.store is None:
+        raise InputError("--resume", "needs the store to resume from", "--store PATH")
+    units = card_units(cards, args.scale, args.seed)
+    work = {u.key: work_units(c, args.scale) for u, c in zip(units, cards, strict=True)}
+    counted = dict.fromkeys(work, 0)
+    finished = [0]
+    store = ResultStore(args.store) if args.store is not None else None
+    executor, owned = make_executor(options.pop("executor"), **options)
+    try:
+        with bar(sum(work.values()), desc="verify", unit="cell") as b:
+            if executor.name == "in-process":  # cell-level progress, as in `rmtcheck check`
+                units = [dataclasses.replace(u, args=(*u.args, _ticker(b, counted, u.key)))
+                         for u in units]
+
+            def done(unit, v: Verdict, from_store: bool) -> None:
+                b.update(work[unit.key] - counted[unit.key])
+                finished[0] += 1
+                b.set_postfix_str(unit.name)
+                note(f"[{finished[0]}/{len(units)}] {v.claim}: {v.outcome}, "
+                     f"{'as expected' if v.meets_expected else 'NOT as expected'} "
+                     f"({'from the store' if from_store else f'{v.seconds:.1f} s'})")
+
+            results = run_units(units, executor, store, resume=args.resume, done=done)
+    finally:
+        if owned:
+            executor.shutdown()
+        if store is not None:
+            store.close()
+    return [results[u.key] for u in units]
+
+
+def _ticker(b, counted: dict[str, int], key: str):
+    def tick(k: int) -> None:
+        counted[key] += k
+        b.update(k)
+    return tick
+
+
 def run_verify(args: argparse.Namespace) -> int:
     if args.report is not None:
         output_dir("--report", args.report)
     cards = {k: c for k, c in load_catalogue(args.catalogue).items() if k.startswith(args.prefix)}
     if not cards:
         raise InputError("--prefix", f"no claim starts with {args.prefix!r}", "see `rmtcheck list`")
-    verdicts = []
-    with bar(
-        sum(work_units(c, args.scale) for c in cards.values()), desc="verify", unit="cell"
-    ) as b:
-        for i, card in enumerate(cards.values(), 1):
-            b.set_postfix_str(card.id)
-            v = check(card, scale=args.scale, seed=args.seed, progress=b.update,
-                      timeout_s=card.timeout_s)
-            verdicts.append(v)
-            note(f"[{i}/{len(cards)}] {v.claim}: {v.outcome}, "
-                 f"{'as expected' if v.meets_expected else 'NOT as expected'} ({v.seconds:.1f} s)")
+    verdicts = _run_cards(args, list(cards.values()))
     ok = all(v.meets_expected for v in verdicts)
     if args.report is not None:
         from ..report import write_html, write_report  # matplotlib: only for a report

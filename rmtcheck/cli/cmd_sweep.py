@@ -8,14 +8,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import budget
 from ..checker.verdict import Verdict
 from ..errors import InputError
 from ..outputs import figure_formats, output_file
 from ..progress import bar, note
 from ..report.figures import statistic_name
 from ..sweep.sweep import Sweep
-from .common import add_common, parse_params, positive_int, print_json
+from .common import (
+    add_common,
+    add_executor_options,
+    executor_options,
+    parse_params,
+    positive_int,
+    print_json,
+)
 
 DEFAULT_STORE = "rmtcheck-sweeps.db"
 EPILOG = f"""examples:
@@ -45,17 +51,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="comma-separated sizes (default: the card's scale)")
     p.add_argument("--trials", type=positive_int("--trials"), default=None,
                    help="trials per size, >= 2 (default: the card's scale)")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=positive_int("--workers"), default=None,
-                       help="local worker processes (default: one per core)")
-    where.add_argument("--scheduler", default=None, metavar="ADDR",
-                       help="address of a running Dask scheduler, tcp://HOST:PORT")
-    where.add_argument("--dask-local", type=positive_int("--dask-local"), default=None,
-                       metavar="N", help="start a Dask LocalCluster of N workers for this run")
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="PATH",
-                   help=f"result store, an SQLite file (default {DEFAULT_STORE})")
-    p.add_argument("--resume", action="store_true",
-                   help="continue a sweep whose cells are partly in the store")
+    add_executor_options(p, "cell", DEFAULT_STORE, "default: one per core; 1 runs here")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter of the scale (repeatable)")
     p.add_argument("--plot", default=None, metavar="PNG",
@@ -81,17 +77,6 @@ def parse_sizes(text: str | None) -> list[int] | None:
     if min(sizes) < 1:
         raise InputError("--sizes", f"got {text!r}", valid)
     return sizes
-
-
-def executor_options(args: argparse.Namespace) -> dict[str, Any]:
-    """Sweep keyword arguments for --workers / --dask-local / --scheduler."""
-    if args.scheduler is not None:
-        return {"executor": "dask", "scheduler": args.scheduler}
-    if args.dask_local is not None:
-        return {"executor": "dask", "workers": args.dask_local}
-    if args.workers == 1:
-        return {"executor": "in-process"}
-    return {"executor": "processes", "workers": args.workers}
 
 
 def summary(sw: Sweep, v: Verdict) -> dict[str, Any]:
@@ -124,9 +109,6 @@ def draw(sw: Sweep, v: Verdict, out: str | Path) -> Path:
 def run_sweep(args: argparse.Namespace) -> int:
     if args.plot is not None:
         output_file("--plot", args.plot, figure_formats())
-    for option in ("workers", "dask_local"):
-        if getattr(args, option) is not None:
-            budget.workers(f"--{option.replace('_', '-')}", getattr(args, option))
     with Sweep(args.claim, parse_sizes(args.sizes), args.trials, parse_params(args.param),
                seed=args.seed, store=args.store, scale=args.scale, keep_arrays=args.keep_arrays,
                catalogue=args.catalogue, **executor_options(args)) as sw:

@@ -114,3 +114,36 @@ def parse_params(items: list[str]) -> dict[str, Any]:
 def print_json(obj: Any) -> None:
     json.dump(obj, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def add_executor_options(p: argparse.ArgumentParser, unit: str, store_default: str | None,
+                         workers_default: str) -> None:
+    """--workers / --scheduler / --dask-local, --store and --resume for work fanned out in
+    independent ``unit``s (sweep cells, cards, scenarios)."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=positive_int("--workers"), default=None,
+                       help=f"local worker processes ({workers_default})")
+    where.add_argument("--scheduler", default=None, metavar="ADDR",
+                       help="address of a running Dask scheduler, tcp://HOST:PORT")
+    where.add_argument("--dask-local", type=positive_int("--dask-local"), default=None,
+                       metavar="N", help="start a Dask LocalCluster of N workers for this run")
+    p.add_argument("--store", default=store_default, metavar="PATH",
+                   help=f"result store, an SQLite file that keeps every finished {unit} "
+                        f"(default {store_default or 'none: kept in memory'})")
+    p.add_argument("--resume", action="store_true",
+                   help=f"continue a run whose {unit}s are partly in the store")
+
+
+def executor_options(args: argparse.Namespace, default: str = "processes") -> dict[str, Any]:
+    """Executor keyword arguments for --workers / --dask-local / --scheduler (``default``
+    when none is given); worker counts are checked against the cores first."""
+    for option in ("workers", "dask_local"):
+        if getattr(args, option) is not None:
+            budget.workers(f"--{option.replace('_', '-')}", getattr(args, option))
+    if args.scheduler is not None:
+        return {"executor": "dask", "scheduler": args.scheduler}
+    if args.dask_local is not None:
+        return {"executor": "dask", "workers": args.dask_local}
+    if args.workers == 1 or (args.workers is None and default == "in-process"):
+        return {"executor": "in-process"}
+    return {"executor": "processes", "workers": args.workers}

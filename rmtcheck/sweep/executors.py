@@ -218,3 +218,19 @@ class DaskExecutor(Executor):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+EXECUTORS = ("in-process", "processes", "dask")
+
+
+def make_executor(executor: str | Executor, workers: int | None = None,
+                  scheduler: str | None = None) -> tuple[Executor, bool]:
+    """An executor by name (or the one given) and whether the caller owns it (shuts it down)."""
+    if isinstance(executor, Executor):
+        return executor, False
+    validate.choice("executor", executor, EXECUTORS)
+    if executor == "processes":
+        return Processes(workers), True
+    if executor == "dask":
+        return DaskExecutor(scheduler=scheduler, workers=workers), True
+    return InProcess(), True

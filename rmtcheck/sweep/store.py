@@ -9,6 +9,9 @@
 - Optional arrays of a cell (eigenvalues) go beside the database in ``<store>.arrays/`` as
   compressed NumPy files, written atomically (temporary file, then ``os.replace``).
 - Export to CSV, or Parquet with the ``parquet`` extra.
+- Catalogue units (schema 2): a whole card's verdict or a scenario's summary, one row each,
+  for ``verify`` and ``simulate`` on many workers (``rmtcheck.sweep.catalogue``). A schema-1
+  store gains the table when opened for writing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import csv
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 import tempfile
 from datetime import UTC, datetime
@@ -30,10 +34,14 @@ from ..version import __version__
 from .cells import canonical
 
 APPLICATION_ID = 0x524D5443  # "RMTC"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT = "rmtcheck-sweep-store"
 CELL_COLUMNS = ("key", "claim", "base", "size", "trial", "seed", "params", "statistic",
                 "seconds", "worker", "finished", "versions", "arrays")
+_UNITS = """CREATE TABLE IF NOT EXISTS units (
+    key TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, scale TEXT NOT NULL,
+    seed INTEGER NOT NULL, record TEXT NOT NULL, detail BLOB, seconds REAL NOT NULL,
+    finished TEXT NOT NULL)"""
 _SCHEMA = f"""
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sweeps (
@@ -47,6 +55,7 @@ CREATE TABLE cells (
     statistic REAL NOT NULL, seconds REAL NOT NULL, worker TEXT NOT NULL,
     finished TEXT NOT NULL, versions TEXT NOT NULL, arrays TEXT);
 CREATE INDEX cells_sweep ON cells (claim, base, seed);
+{_UNITS};
 PRAGMA application_id = {APPLICATION_ID};
 PRAGMA user_version = {SCHEMA_VERSION};
 """
@@ -98,6 +107,7 @@ class ResultStore:
             if not self.read_only:
                 self.con.execute("PRAGMA journal_mode = WAL")
                 self.con.execute("PRAGMA synchronous = NORMAL")
+                self._upgrade()
         except sqlite3.OperationalError as exc:
             if self.memory or not self._location_read_only():
                 raise _refuse(self.path, f"cannot be opened ({exc})") from None
@@ -165,6 +175,15 @@ class ResultStore:
         if check != "ok" or fmt is None or fmt[0] != FORMAT:
             raise _refuse(self.path, f"is corrupted (integrity check: {check})")
 
+    def _upgrade(self) -> None:
+        """Schema 1 -> 2: add the catalogue-unit table (nothing else changed)."""
+        if self.con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            with self._transaction():
+                self.con.execute(_UNITS)
+                self.con.execute("UPDATE meta SET value = ? WHERE name = 'schema'",
+                                 (str(SCHEMA_VERSION),))
+                self.con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
     def _transaction(self) -> Any:
         return _Transaction(self.con)
 
@@ -213,7 +232,37 @@ class ResultStore:
             raise
         return name
 
+    def add_unit(self, key: str, kind: str, name: str, scale: str, seed: int,
+                 record: dict[str, Any], seconds: float, detail: Any = None) -> None:
+        """Store one finished catalogue unit (a card's verdict record, a scenario's summary)
+        in its own transaction, with ``detail`` (the figure data: arrays and the law objects
+        drawn over them) as a pickle, so a resumed report draws the same figures. Like any
+        pickle, read back only stores you wrote."""
+        blob = pickle.dumps(detail, protocol=pickle.HIGHEST_PROTOCOL) if detail else None
+        with self._transaction():
+            self.con.execute(
+                "INSERT OR REPLACE INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (key, kind, name, scale, int(seed), json.dumps(record), blob, float(seconds),
+                 _now()))
+
     # -- reading -------------------------------------------------------------------------
+    def units(self, keys: list[str]) -> dict[str, tuple[dict[str, Any], Any]]:
+        """The stored units among ``keys``: key -> (record, detail)."""
+        if not self._has_units():
+            return {}
+        found: dict[str, tuple[dict[str, Any], Any]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            for key, record, blob in self.con.execute(
+                    f"SELECT key, record, detail FROM units WHERE key IN "
+                    f"({', '.join('?' * len(chunk))})", chunk):
+                found[key] = (json.loads(record), pickle.loads(blob) if blob else {})
+        return found
+
+    def _has_units(self) -> bool:
+        return self.con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'units'").fetchone() is not None
+
     @property
     def arrays_dir(self) -> Path:
         return self.path.with_name(self.path.name + ".arrays")

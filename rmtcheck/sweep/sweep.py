@@ -30,10 +30,8 @@ from ..checker.verdict import Verdict, make_verdict
 from ..errors import InputError
 from ..rng import DEFAULT_SEED
 from .cells import cell_key, evaluate_cell
-from .executors import DaskExecutor, Executor, InProcess, Processes
+from .executors import EXECUTORS, Executor, make_executor
 from .store import ResultStore
-
-EXECUTORS = ("in-process", "processes", "dask")
 
 
 class Sweep:
@@ -57,7 +55,7 @@ class Sweep:
             raise InputError("CLAIM", f"{self.card.id} is a {self.card.kind} claim",
                              "a scaling claim (kind = 'scaling')")
         if isinstance(executor, str):
-            validate.choice("executor", executor, EXECUTORS)
+            validate.choice("executor", executor, EXECUTORS)  # before any allocation
         if sizes is not None and (len(sizes) == 0 or len(set(sizes)) < len(sizes)):
             raise InputError("--sizes", f"got {list(sizes)}",
                              "at least two distinct positive integers, none repeated")
@@ -84,15 +82,6 @@ class Sweep:
         done = self.store.finished_keys([c["key"] for c in self.cells])
         return [c for c in self.cells if c["key"] not in done]
 
-    def _make_executor(self) -> tuple[Executor, bool]:
-        if isinstance(self.executor, Executor):
-            return self.executor, False
-        if self.executor == "processes":
-            return Processes(self.workers), True
-        if self.executor == "dask":
-            return DaskExecutor(scheduler=self.scheduler, workers=self.workers), True
-        return InProcess(), True
-
     def run(self, *, resume: bool = False, progress: Callable[[int], Any] | None = None
             ) -> Verdict:
         """Run the cells missing from the store, storing each as it finishes; return
@@ -105,7 +94,8 @@ class Sweep:
                              f"{len(self.cells)} cells of this sweep",
                              "pass --resume (resume=True) to continue, or another --store")
         start = time.perf_counter()
-        executor, owned = self._make_executor() if todo else (None, False)
+        executor, owned = (make_executor(self.executor, self.workers, self.scheduler)
+                           if todo else (None, False))
         try:
             self.store.add_sweep(self.card.id, self.params, self.card.fit["size"], self.sizes,
                                  self.trials, self.seed)
