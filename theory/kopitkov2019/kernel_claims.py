@@ -11,6 +11,7 @@ from rmtcheck import validate
 from . import dynamics as gd
 from .claims import _step, rf_problem
 
+
 def _first_below(t: np.ndarray, r: np.ndarray, q: float) -> float:
     """The first t with r(t) <= q (log-linear interpolation between grid points)."""
     j = int(np.argmax(r <= q))
@@ -44,9 +45,10 @@ def convergence_speeds(N: int, P: int, c: float, test_step: float) -> dict[str, 
     x_test = test_step * x
     ts = np.unique(np.geomspace(1, 1e7, 120).astype(int))
     train_dev = (V * coef) @ (1.0 - x[:, None]) ** ts[None, :]
-    test_dev = (p["g_test"] @ (V * (coef / e.values[keep]))) @ (1.0 - x_test[:, None]) ** ts
+    test_modes = p["g_test"] @ (V * (coef / e.values[keep]))  # columns g(X', X) v_i c_i / lambda_i
+    test_dev = test_modes @ (1.0 - x_test[:, None]) ** ts
     r_train = np.linalg.norm(train_dev, axis=0) / np.linalg.norm(V @ coef)
-    r_test = np.linalg.norm(test_dev, axis=0) / np.linalg.norm(p["g_test"] @ (V @ (coef / e.values[keep])))
+    r_test = np.linalg.norm(test_dev, axis=0) / np.linalg.norm(test_modes.sum(axis=1))
     out: dict[str, float] = {}
     for q, name in ((0.5, "half"), (0.1, "tenth")):
         a, b = _first_below(ts, r_train, q), _first_below(ts, r_test, q)
