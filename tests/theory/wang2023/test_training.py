@@ -89,6 +89,22 @@ def test_theorem52_rejects_a_tightened_rate() -> None:
 def test_theorem52_lr_domain() -> None:
     with pytest.raises(InputError):
         rc.check("WANG-CLAIM-T5.2", {"lr": 4.0}, scale="quick")  # n/(4 l^2 (1+sqrt 2)^2) = 3.4
+    with pytest.raises(InputError):  # eta < alpha^2 n / 2 = B_sigma n / 8 = 1.99 at n = 200
+        rc.check("WANG-CLAIM-T5.2", {"lr": 2.5}, scale="quick")
+
+
+def test_theorem52_fails_above_its_learning_rate_range() -> None:
+    """Negative control without tightening the bound: the same margins at a rate 50x above
+    alpha^2 n / 2 (eta = 100, n = 200; GD does not diverge but overshoots) violate (12) and
+    (13), while the card's run inside the range keeps every margin positive."""
+    card = rc.get_card("WANG-CLAIM-T5.2")
+    params = run_settings(card, "quick")[0]
+    inside = claims.theorem52_margin(np.random.default_rng(0), **params)
+    above = claims.theorem52_margin(np.random.default_rng(0), **{**params, "lr": 100.0,
+                                                                  "epochs": 300})
+    assert inside["margin"] > 0 and inside["lr_in_range"] == 1.0
+    assert above["diverged"] == 0.0 and above["lr_in_range"] == 0.0
+    assert above["m12"] < 0 and above["m13"] < 0
 
 
 def test_invariance_rejects_adam_and_a_wrong_law() -> None:
