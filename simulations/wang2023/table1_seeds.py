@@ -42,16 +42,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--case1-epochs", type=int, default=6000)
     ap.add_argument("--sgd-epochs", type=int, default=300)
     ap.add_argument("--adam-epochs", type=int, default=100)
-    ap.add_argument("--adam-schedule", default="constant")
-    ap.add_argument("--adam-decay", type=float, default=0.5)
-    ap.add_argument("--adam-every", type=int, default=10)
+    ap.add_argument("--adam-schedule", default="cosine", choices=["cosine", "constant"])
+    ap.add_argument("--case1-loss", type=float, default=1e-5)
     a = ap.parse_args(argv)
-    adam = {} if a.adam_schedule == "constant" else {
-        "schedule": a.adam_schedule,
-        "schedule_options": {"decay": a.adam_decay, "every": a.adam_every,
-                             "epochs": a.adam_epochs}}
     settings = case_settings(case3_lr=a.case3_lr, case1_epochs=a.case1_epochs,
-                             sgd_epochs=a.sgd_epochs, adam_epochs=a.adam_epochs, adam=adam)
+                             sgd_epochs=a.sgd_epochs, adam_epochs=a.adam_epochs,
+                             adam_schedule=a.adam_schedule, case1_loss=a.case1_loss)
     start = time.perf_counter()
     with ResultStore(a.store) as store, Processes(a.workers) as ex:
         rows = run_table(a.n, a.seeds, settings, tuple(a.cases), n_test=a.n_test,

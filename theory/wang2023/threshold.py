@@ -79,3 +79,30 @@ def estimate(brackets: list[dict[str, Any]]) -> dict[str, float]:
     m = float(mids.mean())
     return {"eta_star": m, "lo": m - width, "hi": m + width, "seeds": float(k),
             "seed_lo": float(mids.min()), "seed_hi": float(mids.max()), "resolution": half}
+
+
+LOCATED = {250: (15.484, 14.753, 16.215), 500: (17.25, 15.547, 18.953)}
+"""eta* (mean, 95% interval) located by :func:`bisect_seed` over seeds 0-4 (batch 32, MSELoss
+units; ``python -m rmtcheck.simulations.wang2023.eta_star``), by n."""
+
+
+def transition_over_seeds(rng: np.random.Generator, n: int, lr_low: float = 12.0,
+                          lr_high: float = 19.0, seeds: int = 3, first_seed: int = 0,
+                          batch_size: int = 32, epochs: int = 300) -> dict[str, float]:
+    """Both layers trained by SGD at a rate below and a rate above the located eta* from each
+    seed's data and initialization (Sec. 5.2, Fig. 2): fraction of seeds with the spike
+    (eigenvalue of (1/h) W^T W above 1.05 MP edge), extreme alignments |beta^T u_1|, mean R^2
+    and divergences at each rate, with the located interval ``eta_lo``, ``eta_hi`` for n."""
+    out: dict[str, float] = {}
+    for tag, lr in (("low", lr_low), ("high", lr_high)):
+        runs = [spike_run(s, n, lr, batch_size, epochs)
+                for s in range(first_seed, first_seed + seeds)]
+        align = [r["align_w"] for r in runs]
+        out |= {f"spike_frac_{tag}": float(np.mean([r["spike"] for r in runs])),
+                f"align_w_{tag}_min": min(align), f"align_w_{tag}_max": max(align),
+                f"lam_ratio_{tag}_max": max(r["lam_ratio"] for r in runs),
+                f"r2_{tag}": float(np.mean([r["r2"] for r in runs])),
+                f"diverged_{tag}": float(sum(r["diverged"] for r in runs))}
+    if n in LOCATED:
+        out["eta_star"], out["eta_lo"], out["eta_hi"] = LOCATED[n]
+    return out

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 
 import rmtcheck as rc
 import rmtcheck.theory.wang2023.training as claims
+from rmtcheck.theory.wang2023 import threshold
 from rmtcheck.checker import Verdict, kinds, run_settings
+from rmtcheck.checker.domain import resolve
 from rmtcheck.checker.expr import evaluate
 from rmtcheck.errors import InputError
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
@@ -128,14 +130,18 @@ def test_invariance_rejects_adam_and_a_wrong_law() -> None:
 
 
 def test_bbp_rejects_a_learning_rate_below_the_transition() -> None:
-    """Negative control: the same criterion with the 'large' rate below eta* (28 < 31)."""
+    """Negative control inside the card's domain: 15 (an allowed lr_low, below the located
+    eta* = 17.25 [15.5, 19.0]) used as the 'high' rate gives no spike and fails the same
+    criterion; the card's own run holds."""
     card = rc.get_card("WANG-CLAIM-BBP")
     params = run_settings(card, "quick")[0]
-    stats = claims.lr_transition(np.random.default_rng(2), **{**params, "lr_high": 28.0})
-    assert not evaluate(card.tolerance["criterion"], {**params, **stats})
-    assert stats["align_w_high"] < 0.6
-    with pytest.raises(InputError):  # outside the card's domain
-        rc.check("WANG-CLAIM-BBP", {"lr_high": 28.0}, scale="quick")
+    assert quick_verdict("WANG-CLAIM-BBP").passed
+    resolve(card.params, {**params, "lr_low": 15.0})  # the control rate is in the domain
+    low = threshold.transition_over_seeds(None, **{**params, "lr_high": 15.0})
+    assert low["spike_frac_high"] == 0 and low["align_w_high_max"] < 0.5
+    assert not evaluate(card.tolerance["criterion"], {**params, **low})
+    with pytest.raises(InputError):  # a rate inside the located interval is excluded
+        rc.check("WANG-CLAIM-BBP", {"lr_high": 18.0}, scale="quick")
 
 
 @settings(max_examples=8, deadline=None, derandomize=True)
