@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from rmtcheck import validate
-from rmtcheck.errors import InputError
 from rmtcheck.ensembles.two_layer import TwoLayerProblem, sample_problem
+from rmtcheck.errors import InputError
 from rmtcheck.laws.two_layer_kernels import lazy_predict
 from rmtcheck.rng import generator
 from rmtcheck.training import metrics, snapshots
@@ -166,8 +166,8 @@ def evaluate_cell(seed: int, case: str, n: int, d_ratio: float, h_ratio: float, 
     import os  # noqa: PLC0415
     import socket  # noqa: PLC0415
 
-    from rmtcheck.sweep.cells import canonical  # noqa: PLC0415
     from rmtcheck.checker.verdict import versions  # noqa: PLC0415
+    from rmtcheck.sweep.cells import canonical  # noqa: PLC0415
 
     out = run_case(seed, case, n, d_ratio, h_ratio, n_test, settings)
     return {"statistic": out["r2"], "seconds": out["seconds"],

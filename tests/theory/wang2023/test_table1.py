@@ -16,8 +16,10 @@ import rmtcheck as rc
 from rmtcheck.checker import run_settings
 from rmtcheck.checker.expr import evaluate
 from rmtcheck.errors import InputError
+from rmtcheck.laws.two_layer_kernels import lazy_predict
 from rmtcheck.sweep import ResultStore
 from rmtcheck.theory.wang2023 import table1
+from rmtcheck.training import metrics
 from tests.theory.catalogue import quick_verdict
 
 
@@ -117,3 +119,16 @@ def test_spectral_class_control_case3_below_the_threshold() -> None:
     low = _case3_below_threshold("WANG-CLAIM-SPECTRAL-CLASS")
     assert low["case3_class_frac_spike"] == 0 and low["case3_class_frac_invariant"] == 1
     assert not evaluate(card.tolerance["criterion"], low)
+
+
+def test_lazy_interval_contains_a_fresh_run_of_the_same_predictor() -> None:
+    """Calibration control of WANG-CLAIM-LAZY: the prediction intervals that exclude the
+    paper's lazy row contain a new single run of our eq.-(6) predictor (seed 20, not among
+    the card's seeds 0-19), judged by the same 'inside the interval' rule."""
+    v = quick_verdict("WANG-CLAIM-LAZY")
+    assert v.meets_expected and not v.passed
+    s = v.statistics
+    p = table1.problem(20, 2000, n_test=2000)
+    pred = lazy_predict(p.W, p.v, p.X, p.y, p.X_test, p.activation)
+    assert s["r2_lo"] <= metrics.r2_score(p.y_test, pred) <= s["r2_hi"]
+    assert s["test_error_lo"] <= metrics.mse(p.y_test, pred) <= s["test_error_hi"]

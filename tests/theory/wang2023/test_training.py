@@ -13,7 +13,6 @@ from hypothesis import given, settings
 
 import rmtcheck as rc
 import rmtcheck.theory.wang2023.training as claims
-from rmtcheck.theory.wang2023 import threshold
 from rmtcheck.checker import Verdict, kinds, run_settings
 from rmtcheck.checker.domain import resolve
 from rmtcheck.checker.expr import evaluate
@@ -21,6 +20,7 @@ from rmtcheck.errors import InputError
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 from rmtcheck.spectra.compare import compare_to_law
 from rmtcheck.testing.strategies import params_strategy
+from rmtcheck.theory.wang2023 import threshold
 from tests.theory.catalogue import quick_verdict
 
 IDS = [
