@@ -14,6 +14,7 @@ import argparse
 import json
 import time
 from functools import partial
+from pathlib import Path
 
 from rmtcheck.sweep import Processes
 from rmtcheck.theory.wang2023.threshold import bisect_seed, estimate
@@ -47,8 +48,7 @@ def main(argv: list[str] | None = None) -> dict:
            "brackets": [{**b, "runs": {str(k): v for k, v in b["runs"].items()}}
                         for b in brackets]}
     if a.json:
-        with open(a.json, "w", encoding="utf-8") as fh:
-            json.dump(out, fh, indent=1)
+        Path(a.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
     return out
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 from rmtcheck.sweep import Processes, ResultStore
 from rmtcheck.theory.wang2023.table1 import (
@@ -73,8 +74,7 @@ def main(argv: list[str] | None = None) -> dict:
     out = {"n": a.n, "seeds": a.seeds, "workers": a.workers, "wall_seconds": wall,
            "settings": settings, "rows": rows, "summary": stats}
     if a.json:
-        with open(a.json, "w", encoding="utf-8") as fh:
-            json.dump(out, fh, indent=1)
+        Path(a.json).write_text(json.dumps(out, indent=1), encoding="utf-8")
     return out
 
 
