@@ -2,10 +2,10 @@
 
 A scenario declares, per key of the summary its run function returns::
 
-    [scenario.compare."r2.case3"]        # dots reach into nested dicts
+    [scenario.compare."r2.case3"]        # dots reach into nested dicts, integers into lists
     paper = 0.788                        # the paper's number
     read = "Table 1, Case 3"             # where it comes from, or how a figure was read
-    atol = 0.05                          # and/or rtol; or range = [low, high]
+    atol = 0.05                          # and/or rtol; or range = [low, high] (inf allowed)
     at = "full"                          # optional: judged only at this scale
 
 and :func:`compare` judges each key: ``holds`` when ``|ours - paper| <= atol + rtol |paper|``
@@ -56,8 +56,12 @@ class Comparison:
         return "holds" if ok else "fails"
 
 
+def _number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and not math.isnan(x)
+
+
 def _finite(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+    return _number(x) and math.isinf(x) is False
 
 
 def parse_compare(raw: Any, where: str, scales: tuple[str, ...]) -> tuple[Comparison, ...]:
@@ -77,10 +81,11 @@ def parse_compare(raw: Any, where: str, scales: tuple[str, ...]) -> tuple[Compar
                             "comes from, or how it was read off a figure")
         bounds = entry.get("range")
         if bounds is not None and not (
-            isinstance(bounds, list) and len(bounds) == 2 and all(map(_finite, bounds))
+            isinstance(bounds, list) and len(bounds) == 2 and all(map(_number, bounds))
             and bounds[0] <= bounds[1]
         ):
-            raise CardError(where, f"{field}.range", "must be [low, high] with low <= high")
+            raise CardError(where, f"{field}.range", "must be [low, high] with low <= high "
+                            "(inf or -inf for a one-sided bound)")
         paper = entry.get("paper")
         if paper is not None and not _finite(paper):
             raise CardError(where, f"{field}.paper", "must be a finite number")
@@ -102,13 +107,19 @@ def parse_compare(raw: Any, where: str, scales: tuple[str, ...]) -> tuple[Compar
 
 
 def lookup(summary: Any, key: str) -> Any:
-    """``summary["a"]["b"]`` for the key ``"a.b"`` (a literal key with dots is tried first)."""
+    """``summary["a"][2]["b"]`` for the key ``"a.2.b"`` (a literal key with dots is tried
+    first; an integer part indexes a list, negative from its end)."""
     if isinstance(summary, dict) and key in summary:
         return summary[key]
     head, dot, rest = key.partition(".")
-    if dot and isinstance(summary, dict) and head in summary:
-        return lookup(summary[head], rest)
-    return None
+    if isinstance(summary, dict) and head in summary:
+        child = summary[head]
+    elif isinstance(summary, list) and head.lstrip("-").isdigit() and \
+            -len(summary) <= int(head) < len(summary):
+        child = summary[int(head)]
+    else:
+        return None
+    return lookup(child, rest) if dot else child
 
 
 def compare(rules: tuple[Comparison, ...], reproduced: Any, scale: str) -> list[dict[str, Any]]:

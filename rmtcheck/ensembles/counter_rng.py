@@ -33,6 +33,7 @@ and trials get distinct keys with probability 1 - O(#keys^2 / 2^64)). Each key a
 from __future__ import annotations
 
 import math
+from types import ModuleType
 from typing import Any
 
 import numba
@@ -218,9 +219,12 @@ def counter_block(
     var: float = 1.0,
     df: float = 8.0,
     dtype: Any = np.float64,
-) -> np.ndarray:
+    xp: ModuleType | None = None,
+) -> Any:
     """Rows [r0, r1) and columns [c0, c1) of the counter-based matrix of ``key`` and
-    ``stream``: equal, bit for bit, to that slice of any larger block with the same key."""
+    ``stream``: equal, bit for bit, to that slice of any larger block with the same key.
+    ``xp`` (e.g. ``cupy``) computes the same numbers with that array module's operations
+    (:mod:`rmtcheck.ensembles.counter_arrays`); the default is this module's numba kernel."""
     key = validate.integer("key", key, 0, 2**64 - 1)
     stream = validate.integer("stream", stream, 0, 2**32 - 1)
     r0, r1 = (validate.integer("rows", r, 0, 2**32) for r in rows)
@@ -234,6 +238,11 @@ def counter_block(
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise InputError("dtype", f"got {dtype}", "float32 or float64")
+    if xp is not None and xp is not np:
+        from .counter_arrays import counter_block_arrays  # noqa: PLC0415
+
+        return counter_block_arrays(key, (r0, r1), (c0, c1), law, stream=stream,
+                                    var=float(var), df=df, dtype=dtype, xp=xp)
     out = np.empty((r1 - r0, c1 - c0), dtype=dtype)
     _fill(out, np.uint64(key), stream, r0, c0, _LAW_CODE[law], scale, float(df), _ZX, _ZF)
     return out
@@ -249,13 +258,15 @@ def counter_matrix(
     var: float = 1.0,
     df: float = 8.0,
     dtype: Any = np.float64,
-) -> np.ndarray:
+    xp: ModuleType | None = None,
+) -> Any:
     """A p x n matrix with i.i.d. entries of mean 0 and variance ``var`` from ``law``, filled
     in parallel from Philox counters keyed by one 64-bit draw of ``rng``; the same ``rng``
     state gives the same bytes for any thread count. ``stream`` selects independent
-    matrices under one key."""
+    matrices under one key; ``xp = cupy`` draws the same matrix on a GPU."""
     p = validate.integer("p", p, 1, 2**32)
     n = validate.integer("n", n, 1, 2**32)
     return counter_block(
-        counter_key(rng), (0, p), (0, n), law, stream=stream, var=var, df=df, dtype=dtype
+        counter_key(rng), (0, p), (0, n), law, stream=stream, var=var, df=df, dtype=dtype,
+        xp=xp,
     )

@@ -90,16 +90,17 @@ SPECTRAL_CLASSES = ("invariant_bulk", "bulk_spike", "heavy_tail")
 
 
 def spectral_class(before: np.ndarray, after: np.ndarray, edge: float, delta: float = 0.05,
-                   k: int = 20) -> dict[str, Any]:
+                   k: int = 20, ks_invariant: float = 0.02, ks_bulk: float = 0.03
+                   ) -> dict[str, Any]:
     """The regime of a trained spectrum of (1/h) W^T W against its initial one, by the
     operational rule of WANG-CLAIM-SPECTRAL-CLASS (spec Sec. 2.1; Figs. 1, 12-16), with
     s = #{eigenvalues > (1 + delta) edge} and alpha the Hill exponent of the top k
     eigenvalues of the bulk (the spectrum without its s outliers):
 
     - ``heavy_tail``: s >= max(4, 0.01 d) or alpha(after) < 0.7 alpha(before);
-    - ``bulk_spike``: 1 <= s <= 3 and KS(bulk) < 0.03, the bulk being all but the top s
-      eigenvalues of both spectra;
-    - ``invariant_bulk``: s = 0 and KS < 0.02;
+    - ``bulk_spike``: 1 <= s <= 3 and KS(bulk) < ``ks_bulk`` (0.03), the bulk being all
+      but the top s eigenvalues of both spectra;
+    - ``invariant_bulk``: s = 0 and KS < ``ks_invariant`` (0.02);
     - ``unclassified`` otherwise (a moved bulk without outliers or tail).
 
     The spike range stops at 3 (the spec's 1-3) and the tail needs 4 or more so that the
@@ -107,7 +108,7 @@ def spectral_class(before: np.ndarray, after: np.ndarray, edge: float, delta: fl
     the outliers because one detached spike alone lowers the top-20 Hill exponent (by 27% for
     Table 1 Case 3 at the paper's size), which is not a heavier bulk tail."""
     before, after = np.sort(np.ravel(before)), np.sort(np.ravel(after))
-    d = after.size
+    d, ks_bulk_cut = after.size, ks_bulk
     spikes = metrics.count_spikes(after, edge, delta)
     bulk0, bulk1 = before[: d - spikes], after[: d - spikes]
     ks_bulk = metrics.ks_two_sample(bulk0, bulk1)
@@ -119,9 +120,9 @@ def spectral_class(before: np.ndarray, after: np.ndarray, edge: float, delta: fl
         heavy = heavy or hill1 < 0.7 * hill0
     if heavy:
         label = "heavy_tail"
-    elif 1 <= spikes <= 3 and ks_bulk < 0.03:
+    elif 1 <= spikes <= 3 and ks_bulk < ks_bulk_cut:
         label = "bulk_spike"
-    elif spikes == 0 and ks_bulk < 0.02:
+    elif spikes == 0 and ks_bulk < ks_invariant:
         label = "invariant_bulk"
     else:
         label = "unclassified"

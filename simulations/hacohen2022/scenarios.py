@@ -16,6 +16,16 @@ from scipy.stats import pearsonr, spearmanr
 from rmtcheck import validate
 from rmtcheck.ensembles.products import def4_layers, glorot_uniform
 from rmtcheck.progress import track
+from rmtcheck.theory.hacohen2022.frequency import (
+    KAPPA,
+    critical_frequency,
+    discriminability,
+    frequencies,
+    frequency_dataset,
+    group_pearson,
+    learning_curves,
+)
+from rmtcheck.theory.hacohen2022.initialization import binary_data
 from rmtcheck.theory.hacohen2022.moments import column_rates
 from rmtcheck.training.deep_linear import principal_coordinates, train_dln
 
@@ -70,17 +80,6 @@ def pc_bias(out_dir: Path, rng: np.random.Generator, q: int, K: int, depth: int,
 
 
 # --- App. C.1: Def. 4 vs Glorot-uniform --------------------------------------------------------
-
-def binary_data(rng: np.random.Generator, n: int, q: int, separation: float,
-                spectrum_ratio: float = 0.01) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Two Gaussian classes N(+-separation e/2, C) with C = diag(geomspace(1, spectrum_ratio,
-    q)) and e = (1, ..., 1)/sqrt(q); one-hot targets."""
-    e = np.full(q, 1.0 / np.sqrt(q))
-    labels = rng.integers(0, 2, n)
-    scale = np.sqrt(np.geomspace(1.0, spectrum_ratio, q))[:, None]
-    x = scale * rng.standard_normal((q, n)) + np.outer(e, (labels - 0.5) * separation)
-    return x, np.eye(2)[:, labels], labels
-
 
 def _accuracy(w: np.ndarray, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Accuracy of argmax(W x) along a history of W (steps, K, q)."""
@@ -140,71 +139,6 @@ def init_comparison(out_dir: Path, rng: np.random.Generator, q: int, width: int,
     return out
 
 
-# --- App. C.2.1 / D.4: the frequency dataset -------------------------------------------------
-
-KAPPA = np.arange(10.0)
-PHI = np.array([0.0, 3.46, 5.08, 0.45, 2.10, 1.4, 5.36, 0.85, 5.9, 5.16])  # phi_8 = 0.85 (OCR fix)
-
-
-def frequencies(z: np.ndarray) -> np.ndarray:
-    """freq_i(z) = sin(2 pi kappa_i z + phi_i), shape (len(z), 10) (eq. 24)."""
-    return np.sin(2 * np.pi * np.outer(z, KAPPA) + PHI)
-
-
-def frequency_dataset(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Points x = (z, u), z ~ U[-1, 1], u ~ U[-2pi, 2pi], label 1[u > lambda(z)] with
-    lambda = sum_i freq_i (DLN-DATA-FREQ)."""
-    z = rng.uniform(-1.0, 1.0, n)
-    u = rng.uniform(-2 * np.pi, 2 * np.pi, n)
-    return np.column_stack([z, u]), (u > frequencies(z).sum(axis=1)).astype(int)
-
-
-def critical_frequency(x: np.ndarray, labels: np.ndarray, rule: str = "smallest") -> np.ndarray:
-    """Critical frequency kappa_j of each point (DLN-DEF-CRITFREQ): the smallest j whose
-    partial sum lambda_j = sum_{i<=j} freq_i classifies the point correctly (``smallest``), or
-    the smallest j from which every larger j is correct (``stable``)."""
-    validate.choice("rule", rule, ("smallest", "stable"))
-    partial = np.cumsum(frequencies(x[:, 0]), axis=1)
-    correct = (x[:, 1:2] > partial).astype(int) == labels[:, None]
-    if rule == "stable":
-        correct = np.flip(np.cumprod(np.flip(correct, axis=1), axis=1), axis=1).astype(bool)
-    return KAPPA[np.argmax(correct, axis=1)]
-
-
-def discriminability(x: np.ndarray, labels: np.ndarray, k: int = 10) -> np.ndarray:
-    """Fraction of each point's k nearest neighbours (Euclidean in (z, u)) sharing its label
-    (DLN-DEF-DISCRIM; k is not given in the text)."""
-    from scipy.spatial import cKDTree  # noqa: PLC0415
-
-    _, idx = cKDTree(x).query(x, k=validate.integer("k", k, 1) + 1)
-    return np.mean(labels[idx[:, 1:]] == labels[:, None], axis=1)
-
-
-def learning_curves(rng: np.random.Generator, x: np.ndarray, labels: np.ndarray, networks: int,
-                    width: int, depth: int, steps: int, lr: float, record_every: int
-                    ) -> np.ndarray:
-    """Correct-classification record of every training point, shape (networks, checkpoints,
-    n): MLPs 2 -> width -> ... -> 1 (ReLU, Xavier init) trained by full-batch Adam on the
-    squared loss with targets +-1; inputs (z, u / 2pi)."""
-    from rmtcheck.ensembles.fc_net import init_fc_net, predict  # noqa: PLC0415
-    from rmtcheck.training.fc_net import train  # noqa: PLC0415
-
-    inputs = np.column_stack([x[:, 0], x[:, 1] / (2 * np.pi)])
-    target = 2.0 * labels - 1.0
-    record: list[list[np.ndarray]] = []
-
-    def hook(t: int, net: Any, delta: float) -> None:
-        if t % record_every == 0:
-            record[-1].append((predict(net, inputs) > 0) == (labels == 1))
-
-    for _ in track(range(networks), desc="MLPs"):
-        net = init_fc_net(2, width, depth, rng, activation="leaky_relu", slope=0.0)
-        record.append([])
-        train(net, inputs, target, steps=steps, lr=lr, optimizer="adam", on_step=hook,
-              desc="frequency MLP")
-    return np.array(record)
-
-
 def frequency_scenario(out_dir: Path, rng: np.random.Generator, n_train: int, n_test: int,
                        k_neighbours: int, n_fit: int, networks: int, width: int, depth: int,
                        steps: int, lr: float, record_every: int) -> dict[str, Any]:
@@ -257,6 +191,8 @@ def frequency_scenario(out_dir: Path, rng: np.random.Generator, n_train: int, n_
         "pearson_discriminability_vs_critical": float(pearsonr(disc, crit)[0]),
         "pearson_discriminability_vs_stable": float(pearsonr(disc, stable)[0]),
         "pearson_accessibility_vs_critical": float(pearsonr(access, crit[:n_fit])[0]),
+        "group_pearson_accessibility": group_pearson(crit[:n_fit], access, 5)[0],
+        "group_pearson_discriminability": group_pearson(crit, disc, 5)[0],
         "accessibility_kappa0": float(access[low].mean()),
         "accessibility_kappa_pos": float(access[high].mean()),
         "final_train_accuracy": float(by_time[-1].mean()),

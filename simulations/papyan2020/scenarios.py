@@ -37,6 +37,14 @@ def _log_hist(ax: Any, values: np.ndarray, label: str, floor: float = 1e-12) -> 
     ax.hist(np.log10(v), bins=60, histtype="step", label=label, density=False)
 
 
+def _above_threshold(hess: np.ndarray, e: np.ndarray, C: int) -> int:
+    """#{|lambda_i(E)| >= tau}, tau = sqrt(lambda_k lambda_{k+1}) of Hess with k its outlier
+    count (largest log-gap among the top 2C): E's eigenvalues that would be Hessian outliers."""
+    lam = np.sort(hess)[::-1]
+    k = ko.count_outliers(lam, 2 * C)
+    return int(np.sum(np.abs(e) >= np.sqrt(lam[k - 1] * max(lam[k], 0.0))))
+
+
 def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n: int, t: float,
                      width: int, epochs: int, lr: float, wd: float, hessian: bool
                      ) -> dict[str, Any]:
@@ -56,11 +64,16 @@ def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
         "outliers_G": ko.count_outliers(lam, 2 * C),
         "top_G": lam[:k].tolist(),
         "outliers_after_knockout": {name: ko.count_outliers(v, 2 * C) for name, v in after.items()},
+        "outliers_G_minus_C": ko.count_outliers(lam, 2 * C) - C,
         "top_C_rel_change": {name: float(np.max(np.abs(v[:C] - lam[:C]) / lam[:C]))
                              for name, v in after.items()},
         "same_over_class_norm": float(np.linalg.norm(parts.same, 2)
                                       / np.linalg.norm(parts.klass, 2)),
     }
+    k_out = summary["outliers_G"]
+    summary["gap_left"] = {name: float(np.log(after[name][k_out - 1] / after[name][k_out])
+                                       / np.log(lam[k_out - 1] / lam[k_out]))
+                           for name in ("class", "cross", "same")}
     cross_top = _top(parts.cross, C * (C - 2)) if C > 2 else np.zeros(0)
     within_mean = float(np.trace(parts.within) / G.shape[0])
     # PAP-CLAIM-11 (report only): > 0 puts the G_cross mini-bulk right of the G_within bulk;
@@ -94,7 +107,9 @@ def gmm_mlp_spectrum(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
             "trace": float(np.trace(H) / np.trace(H_test))}
         summary.update({
             "outliers_Hess": ko.count_outliers(eh, 2 * C),
+            "outliers_Hess_minus_C": ko.count_outliers(eh, 2 * C) - C,
             "outliers_E": ko.count_outliers(np.abs(ee), 2 * C),
+            "E_above_Hess_threshold": _above_threshold(eh, ee, C),
             "lambda_min_over_max_Hess": float(eh[0] / eh[-1]),
             "trace_E_over_trace_G": float(np.trace(E) / np.trace(G)),
             "lambda_C_Hess_over_norm_E": float(np.sort(eh)[::-1][C - 1] / np.abs(ee).max()),
@@ -229,6 +244,9 @@ def knockout_scatter(out_dir: Path, rng: np.random.Generator, D: int, C: int, n:
     fig.tight_layout()
     fig.savefig(Path(out_dir) / "knockout_scatter.png", dpi=100)
     plt.close(fig)
+    out["last"] = {key: out[key][-1] for key in ("features", "errors", "weights",
+                                                 "khatri_rao_cosine")}
+    out["last"]["cfac_over_kfac"] = out["cfac_err"][-1] / out["kfac_err"][-1]
     out["cfac_better_last_two"] = bool(all(c < kf for c, kf in zip(out["cfac_err"][-2:],
                                                                    out["kfac_err"][-2:],
                                                                    strict=True)))
@@ -279,6 +297,8 @@ def feature_whitening(out_dir: Path, rng: np.random.Generator, D: int, C: int, n
         "whitening_errors": [e["whitening"] for e in errs],
         "edge_features": [f["edge"] for f in feats],
         "global_mean_features": [f["global"] for f in feats],
+        "last": {"whitening_features": feats[-1]["whitening"], "edge_features": feats[-1]["edge"],
+                 "whitening_errors": errs[-1]["whitening"]},
         "spearman_sep_features_depth": float(spearmanr(layers, [f["sep"] for f in feats])[0]),
         "spearman_whitening_features_depth": float(
             spearmanr(layers, [f["whitening"] for f in feats])[0]),
@@ -316,7 +336,9 @@ def g_dynamics(out_dir: Path, rng: np.random.Generator, D: int, C: int, t: float
                for k in range(len(checkpoints))]
     return {"cross": {str(n): table[n]["cross"] for n in sizes},
             "klass": {str(n): table[n]["klass"] for n in sizes},
-            "spearman_cross_epochs": by_epoch, "spearman_cross_sizes": by_size}
+            "spearman_cross_epochs": by_epoch, "spearman_cross_sizes": by_size,
+            "median": {"spearman_cross_epochs": float(np.median(by_epoch)),
+                       "spearman_cross_sizes": float(np.median(by_size))}}
 
 
 def _levels(values: np.ndarray, rtol: float) -> list[list[float]]:
@@ -348,11 +370,17 @@ def thm81_monte_carlo(out_dir: Path, rng: np.random.Generator, D: int, C: int, t
         predicted.append(float(np.sqrt(fim.mc_fim_mse(D, C, t, alpha, n)) / norm))
         last = runs[0]
     slope = float(np.polyfit(np.log(sizes), np.log(errors), 1)[0])
-    softmax = {}
+    softmax, softmax_sorted = {}, {}
     for snr in softmax_snrs:
         X, y = ccm_sample(rng, D, C, softmax_n, snr)
         ev = np.linalg.eigvalsh(fim.fim_dense(X, softmax_probs(fit_mlr(X, y, C).W, X)))
         softmax[f"t={snr:g}"] = _levels(ev, 0.08)
+        # Sec. 3.4 groups (D = 8, C = 4): top C-1, next C-1, bulk (D-C)(C-1), ..., lowest nonzero
+        d = np.sort(ev)[::-1]
+        nz = d[: D * (C - 1)]
+        softmax_sorted[f"t{snr:g}"] = {
+            "top": float(nz[: C - 1].mean()), "lowest": float(nz[-1]),
+            "bulk": float(np.median(nz[2 * (C - 1): 2 * (C - 1) + (D - C) * (C - 1)]))}
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     axes[0].loglog(sizes, errors, "o-", label="Monte Carlo")
     axes[0].loglog(sizes, predicted, "k--", label="PAP-DER-2")
@@ -367,7 +395,13 @@ def thm81_monte_carlo(out_dir: Path, rng: np.random.Generator, D: int, C: int, t
     fig.savefig(Path(out_dir) / "thm81_monte_carlo.png", dpi=100)
     plt.close(fig)
     values, mults = fim.thm81_levels(D, C, t, alpha)
-    return {"rel_error": errors, "predicted": predicted,
+    mc = np.sort(np.linalg.eigvalsh(last))[::-1]
+    edges = np.cumsum([0, *mults])
+    return {"rel_error_at": {str(n): e for n, e in zip(sizes, errors, strict=True)},
+            "mc_level": {name: float(mc[a:b].mean()) for name, a, b in
+                         zip(fim.LEVELS[:3], edges[:3], edges[1:4], strict=True)},
+            "softmax_sorted": softmax_sorted,
+            "rel_error": errors, "predicted": predicted,
             "ratio_measured_predicted": [e / p for e, p in zip(errors, predicted, strict=True)],
             "slope": slope, "mc_levels": _levels(np.linalg.eigvalsh(last), 0.05),
             "theorem_levels": [[float(v), int(m)] for v, m in zip(values, mults, strict=True)],

@@ -196,32 +196,21 @@ def mercer_error(rng: np.random.Generator, N: int, terms: int, rho: float) -> fl
                         - gd.cosine_kernel_spectrum(c)).max())
 
 
-# ---- trained networks (NTK-CLAIM-7, 9, 10, 11, 16) --------------------------------------
+# ---- trained networks (NTK-CLAIM-9, 10, 11) ----------------------------------------------
 
 def _run(rng: np.random.Generator, N: int, depth: int, width: int, steps: int,
-         lr_scale: float, checkpoints: int = 10, decay: bool = True) -> AlignmentRun:
+         lr_scale: float, checkpoints: int = 10) -> AlignmentRun:
     """GD on the spec's synthetic target with delta_0 = lr_scale N / lambda_max(G_0), halved
     at 60 % and 80 % of the run (spec Sec. 4.5 pattern), checkpoints log-and-linearly spaced."""
     X = uniform_points(validate.integer("N", N, 2), rng)
     Xt = uniform_points(N, rng)
     ticks = {0, 1, steps} | {int(s) for s in np.linspace(0, steps, checkpoints + 1)}
-    decay_at = (int(0.6 * steps), int(0.8 * steps)) if decay else ()
+    decay_at = (int(0.6 * steps), int(0.8 * steps))
     ticks |= {d - 1 for d in decay_at if d > 0}
     return alignment_run(X, smooth_target(X), rng, depth=depth, width=width, steps=steps,
                          lr_scale=lr_scale, decay_at=decay_at, checkpoints=sorted(ticks),
                          ks=(max(1, N // 16), max(1, N // 8)), X_test=Xt,
                          y_test=smooth_target(Xt), desc=f"L{depth}-W{width}")
-
-
-def alignment_growth(rng: np.random.Generator, N: int, depth: int, width: int, steps: int,
-                     lr_scale: float) -> dict[str, float]:
-    """E_t(y, N/16) and E_t(y, N/8) at t = 0 and at the end, and their mean gain
-    (NTK-CLAIM-7)."""
-    run = _run(rng, N, depth, width, steps, lr_scale)
-    e = run.series("energy_y")
-    return {"E16_start": e[0, 0], "E16_end": e[-1, 0], "E8_start": e[0, 1], "E8_end": e[-1, 1],
-            "gain": float((e[-1] - e[0]).mean()),
-            "loss_start": run.checkpoints[0].train_loss, "loss_end": run.checkpoints[-1].train_loss}
 
 
 def top_spectrum_outputs(rng: np.random.Generator, N: int, depth: int, width: int,
@@ -260,20 +249,6 @@ def eigenvalue_growth(rng: np.random.Generator, N: int, depth: int, width: int, 
     return {"min_spearman": float(min(rho)),
             "min_growth": float((lam[-1, [1, 4, 9, 19]] / lam[0, [1, 4, 9, 19]]).min()),
             "lam1_spearman": float(spearmanr(t, lam[:, 0]).statistic)}
-
-
-def depth_ordering(rng: np.random.Generator, N: int, width: int, steps: int,
-                   lr_scale: float, depths: str) -> dict[str, float]:
-    """E_T(y, N/8) and train/test losses of nets of the listed depths (e.g. "2,4,6"), trained
-    alike with delta = lr_scale N / lambda_max(G_0) each, keyed a, b, c in list order
-    (NTK-CLAIM-16)."""
-    out: dict[str, float] = {}
-    for key, depth in zip("abc", (int(d) for d in depths.split(",")), strict=True):
-        last = _run(rng, N, depth, width, steps, lr_scale, decay=False).checkpoints[-1]
-        out[f"E_{key}"] = float(last.energy_y[1])
-        out[f"train_{key}"] = last.train_loss
-        out[f"test_{key}"] = last.test_loss
-    return out
 
 
 # ---- small nets: first-order accuracy (NTK-CLAIM-6) and H ~ F/N (NTK-CLAIM-2) ----------

@@ -85,6 +85,20 @@ class CrossClassParts:
         return float(np.abs(rest).max() / max(np.abs(self.total).max(), 1e-300))
 
 
+def weighted_means(g: np.ndarray, p: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sec 6 weights and means of g (n x C x C x k) with p (n x C x C), no k x k matrix formed:
+    w_{c,c'} = sum_i p/(nC), g_{c,c'} = sum_i pi_{i,c,c'} g_{i,c,c'}, w_c = sum_{c' != c}
+    w_{c,c'} and g_c = sum_{c' != c} pi_{c,c'} g_{c,c'} (class means exclude c' = c)."""
+    n, C = g.shape[:2]
+    w = p / (n * C)
+    w_cc = w.sum(axis=0)
+    cross_means = np.einsum("icd,icdk->cdk", w, g) / w_cc[:, :, None]
+    off = np.where(~np.eye(C, dtype=bool), w_cc, 0.0)
+    w_c = off.sum(axis=1)
+    return w_cc, cross_means, w_c, np.einsum("cd,cdk->ck", off, cross_means) / w_c[:, None]
+
+
 def cross_class_decomposition(g: np.ndarray, p: np.ndarray, printed: bool = False
                               ) -> CrossClassParts:
     """Eq. 6.4 / A.1 for extended vectors g (n x C x C x p) and probabilities p (n x C x C):
@@ -98,11 +112,8 @@ def cross_class_decomposition(g: np.ndarray, p: np.ndarray, printed: bool = Fals
         raise InputError("g, p", f"shapes {g.shape}, {p.shape}", "g n x C x C x k and p n x C x C")
     n, C = g.shape[:2]
     w = p / (n * C)
-    w_cc = w.sum(axis=0)
-    cross_means = np.einsum("icd,icdk->cdk", w, g) / w_cc[:, :, None]
+    w_cc, cross_means, w_c, class_means = weighted_means(g, p)
     off = ~np.eye(C, dtype=bool)
-    w_c = np.where(off, w_cc, 0.0).sum(axis=1)
-    class_means = np.einsum("cd,cdk->ck", np.where(off, w_cc, 0.0), cross_means) / w_c[:, None]
     centre = class_means[None, :, :] if printed else class_means[:, None, :]
     same = np.arange(C)
     return CrossClassParts(

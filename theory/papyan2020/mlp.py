@@ -170,9 +170,12 @@ def residual_hessian(weights: Weights, ps: Pass, y: np.ndarray) -> np.ndarray:
 
 def train_sgd(rng: np.random.Generator, weights: Weights, X: np.ndarray, y: np.ndarray,
               epochs: int, lr: float = 0.05, momentum: float = 0.9, wd: float = 5e-4,
-              batch: int = 128, desc: str = "training", decay: bool = True) -> Weights:
+              batch: int = 128, desc: str = "training", decay: bool = True,
+              resample: bool = False) -> Weights:
     """SGD with momentum and weight decay (App. D.1), lr divided by 10 at 1/3 and 2/3 of the
-    epochs (``decay=False``: constant lr, for training in segments between snapshots)."""
+    epochs (``decay=False``: constant lr, for training in segments between snapshots).
+    ``resample=True`` draws every label of a minibatch afresh, uniformly over the C outputs, at
+    every step (labels independent of the inputs and of each other: no per-label structure)."""
     theta, vel = flatten(weights), np.zeros(sum(W.size for W in weights))
     N = y.size
     for epoch in track(range(validate.integer("epochs", epochs, 0)), desc=desc):
@@ -180,7 +183,8 @@ def train_sgd(rng: np.random.Generator, weights: Weights, X: np.ndarray, y: np.n
         order = rng.permutation(N)
         for start in range(0, N, batch):
             idx = order[start:start + batch]
-            g = loss_grad(unflatten(theta, weights), X[idx], y[idx], wd)[1]
+            labels = rng.integers(0, weights[-1].shape[0], idx.size) if resample else y[idx]
+            g = loss_grad(unflatten(theta, weights), X[idx], labels, wd)[1]
             vel = momentum * vel - rate * g
             theta = theta + vel
     return unflatten(theta, weights)

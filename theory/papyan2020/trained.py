@@ -66,18 +66,49 @@ def _bulk_width(lam: np.ndarray, k: int, q: float) -> float:
 
 # --- PAP-CLAIM-1: bulk + ~C outliers in the trained Hessian (Sec. 4.1, Fig. 3) ---------------
 
+def _labelled_net(rng: np.random.Generator, D: int, C: int, n: int, t: float, width: int,
+                  epochs: int, wd: float, labels: str
+                  ) -> tuple[np.ndarray, mlp.Weights, mlp.Pass, float]:
+    """One 2-hidden-layer GMM-MLP trained on CCM(D, C) with ``labels``: "data" (the class of
+    each example), "random" (a random permutation of them, fixed: the network memorises
+    labels that carry no input structure) or "resample" (labels drawn afresh at every SGD
+    step). Returns the labels the Hessian is taken with (class-major: the data are reordered
+    by label for "random"), the weights, their pass and the accuracy on those labels."""
+    if labels not in ("data", "random", "resample"):
+        raise InputError("labels", f"got {labels!r}", "data, random or resample")
+    X, y = ccm_sample(rng, D, C, n, t)
+    if labels == "random":
+        order = np.argsort(rng.permutation(y), kind="stable")
+        X = X[order]
+    weights = mlp.train_sgd(rng, mlp.init_mlp(rng, [D, width, width, C]), X, y, epochs, wd=wd,
+                            resample=labels == "resample")
+    ps = mlp.forward_backward(weights, X)
+    return y, weights, ps, float(np.mean(np.argmax(ps.logits, axis=1) == y))
+
+
 def hessian_outliers(rng: np.random.Generator, D: int, C: int, n: int, t: float, width: int,
-                     epochs: int, wd: float, seeds: int) -> dict[str, float]:
+                     epochs: int, wd: float, seeds: int, labels: str = "data", low: int = -1,
+                     high: int = 1) -> dict[str, float]:
     """PAP-CLAIM-1: Hess = G + E (Eq. 5.1-5.2) of each trained 2-hidden-layer GMM-MLP on its
     train data; ``count`` = number of eigenvalues above the largest log-gap among the top 3C
     (``knockout.count_outliers``, Def 1.1-1.2 AMBIG); a network passes when
-    C - 1 <= count <= C + 1. Also the gap lambda_count / lambda_{count+1} and the accuracy."""
+    C + low <= count <= C + high. Also the gap lambda_count / lambda_{count+1}, the accuracy,
+    ``c_minus_1`` / ``c_exact`` (count = C - 1 / count = C) and ``global`` = w ||g_G||^2 /
+    lambda_C(Hess): the energy of the weighted global mean g_G = sum_c w_c g_c / w of the
+    Sec. 6 gradient class means (w = sum_c w_c), which the text's top outlier needs above the
+    bulk (``labels``: see :func:`_labelled_net`)."""
+    seeds = validate.integer("seeds", seeds, 1)
     rows = []
-    for _, y, weights, ps, acc in _nets(rng, D, C, n, t, [width, width], epochs, wd, seeds):
+    for _ in range(seeds):
+        y, weights, ps, acc = _labelled_net(rng, D, C, n, t, width, epochs, wd, labels)
         lam = _desc(mlp.gauss_newton(ps) + mlp.residual_hessian(weights, ps, y))
         k = ko.count_outliers(lam, 3 * C)
-        rows.append({"count": k, "gap": lam[k - 1] / lam[k], "accuracy": acc})
-    return _aggregate(rows, lambda r: C - 1 <= r["count"] <= C + 1)
+        parts = mlp.g_decomposition(ps, n, C)
+        mean = parts.w_c @ parts.class_means
+        rows.append({"count": k, "gap": lam[k - 1] / lam[k], "accuracy": acc,
+                     "c_minus_1": float(k == C - 1), "c_exact": float(k == C),
+                     "global": float(mean @ mean / parts.w_c.sum() / lam[C - 1])})
+    return _aggregate(rows, lambda r: C + low <= r["count"] <= C + high)
 
 
 # --- PAP-CLAIM-5: outliers from G, bulk from E (Sec. 5.1, Fig. 4) ----------------------------

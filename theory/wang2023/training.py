@@ -1,7 +1,8 @@
 """Card functions for the training claims of Wang et al. (2023) (``cards.toml``).
 
 , Sec. 5.1-5.2 and App. B; spec IDs WANG-CLAIM-L5.1, -LB.2,
--FIG28, -T5.2, -C5.3, -BBP. Sizes follow the aspect ratios d = d_ratio n, h = h_ratio n.
+-FIG28, -T5.2, -C5.3 (the BBP transition: threshold.py). Sizes follow the aspect
+ratios d = d_ratio n, h = h_ratio n.
 """
 
 from __future__ import annotations
@@ -175,35 +176,3 @@ def kernel_invariance(rng: np.random.Generator, n: int, lr: float = 3.0, epochs:
     keys = ("ks_w", "ks_ck", "ks_ntk", "dw_fro", "dck_fro", "dntk_fro")
     return {**{k: out[k] for k in keys}, "lam_min_ratio": float(s1.eig_ntk[0] / s0.eig_ntk[0]),
             "final_loss": float(res.losses[-1]), "epochs": res.epochs}
-
-
-def lr_transition(rng: np.random.Generator, n: int, lr_low: float = 24.0, lr_high: float = 36.0,
-                  batch_size: int = 32, epochs: int = 150, d_ratio: float = 0.5,
-                  h_ratio: float = 0.75, activation: str = "tanh", target: str = "softplus",
-                  tau: float = 0.2, noise: float = 0.3, loss: str = "half_mean",
-                  n_test: int = 1000) -> dict[str, float]:
-    """Both layers trained by SGD from the same data and initialization at a small and a large
-    learning rate, each until the eq.-(2) loss < 1e-5 (Sec. 5.2, Fig. 2): top eigenvalue of
-    W W^T/d relative to the MP edge (1 + sqrt(h/d))^2 and to its initial value (``growth``),
-    |beta^T u_1|, |y v_1(CK)|/||y|| and test R^2."""
-    p = _problem(rng, n, d_ratio, h_ratio, activation, target, "mixture", tau, noise,
-                 "gaussian", n_test)
-    edge = (1 + math.sqrt(p.h / p.d)) ** 2
-    beta = p.teacher.beta[:, 0]
-    top0 = float(np.linalg.norm(p.W, 2)) ** 2 / p.d
-    out: dict[str, float] = {"edge": edge, "lam_ratio_init": top0 / edge}
-    for tag, lr in (("low", lr_low), ("high", lr_high)):
-        res = train(p.W, p.v, p.X, p.y, p.activation, optimizer="sgd", lr=lr, layers="both",
-                    loss=loss, batch_size=batch_size, epochs=epochs, loss_threshold=1e-5,
-                    rng=rng, desc=f"SGD lr={lr:g}")
-        s = np.linalg.svd(res.W, compute_uv=False)
-        ck = ck_kernel(res.W, p.X, p.activation)
-        out[f"lam_ratio_{tag}"] = float(s[0] ** 2 / p.d / edge)
-        out[f"growth_{tag}"] = float(s[0] ** 2 / p.d / top0)
-        out[f"align_w_{tag}"] = metrics.weight_alignment(res.W, beta)
-        out[f"align_ck_{tag}"] = float(metrics.align_profile(ck, p.y, 1)[0])
-        out[f"r2_{tag}"] = metrics.r2_score(p.y_test, p.output(p.X_test, res.W, res.v))
-        out[f"diverged_{tag}"] = float(res.diverged)
-        out[f"epochs_{tag}"] = float(res.epochs)
-    return out
-

@@ -46,6 +46,9 @@ def test_dotted_keys_reach_into_nested_dicts():
     assert lookup(summary, "r2.case3") == 0.7
     assert lookup(summary, "a.b") == 2
     assert lookup(summary, "r2.case9") is None
+    assert lookup({"errors": [0.4, {"x": 3}]}, "errors.1.x") == 3
+    assert lookup({"errors": [0.4, 0.5]}, "errors.-1") == 0.5
+    assert lookup({"errors": [0.4]}, "errors.3") is None
     rows = compare(parse_compare({"r2.case3": {"paper": 0.788, "read": "Table 1", "atol": 0.1}},
                                  "x", SCALES), summary, "full")
     assert rows[0]["verdict"] == "holds" and rows[0]["ours"] == 0.7
@@ -57,6 +60,7 @@ def test_dotted_keys_reach_into_nested_dicts():
     ({"paper": "ten", "read": "Sec. 1", "atol": 1}, "paper"),
     ({"paper": 1, "read": "Sec. 1", "atol": -1}, "atol"),
     ({"read": "Sec. 1", "range": [2, 1]}, "range"),
+    ({"read": "Sec. 1", "range": [0, float("nan")]}, "range"),
     ({"paper": 1, "read": "Sec. 1", "atol": 1, "at": "huge"}, "at"),
     ({"paper": 1, "read": "Sec. 1", "atol": 1, "colour": "red"}, "colour"),
 ])
@@ -99,3 +103,10 @@ atol = 1
     assert on_disk["comparison"] == summary["comparison"]
     table = (tmp_path / "out" / "summary.md").read_text()
     assert "| nested.x | 0.5 | 0.9 | rtol 0.1 | fails | Fig. 2, read at the peak |" in table
+
+
+def test_a_one_sided_range_uses_inf():
+    rule = parse_compare({"k": {"read": "Sec. 2: positive", "range": [0, math.inf]}}, "x",
+                         SCALES)[0]
+    assert rule.judge(1e300, "full") == "holds" and rule.judge(-1e-9, "full") == "fails"
+    assert rule.tolerance() == "in [0, inf]"

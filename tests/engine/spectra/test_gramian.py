@@ -238,9 +238,10 @@ def test_gramian_needs_two_points_of_the_right_dimension():
 
 def test_card_functions_refuse_bad_sizes_and_steps():
     import rmtcheck.theory.kopitkov2019.claims as k  # noqa: PLC0415
+    import rmtcheck.theory.kopitkov2019.run_claims as r  # noqa: PLC0415
 
     rng = np.random.default_rng(0)
-    _one_line_error(lambda: k.alignment_growth(rng, 1, 3, 8, 5, 1.0), "N")
+    _one_line_error(lambda: r.alignment_gain(rng, 1, 3, 8, 20, 1.0, "smooth"), "N")
     _one_line_error(lambda: k.kernel_locality(rng, 1, 3, 8, 0, "kernel"), "N")
     _one_line_error(lambda: k.first_order_step_error(rng, 20, 3, 8, "tanh", 0), "inv_step")
     _one_line_error(lambda: k.first_order_step_error(rng, 1, 3, 8, "tanh", 10), "N")

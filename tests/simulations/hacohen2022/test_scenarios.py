@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from rmtcheck.checker.scenarios import simulate
-from rmtcheck.simulations.hacohen2022.scenarios import (
+from rmtcheck.theory.hacohen2022.frequency import (
     PHI,
     critical_frequency,
     discriminability,

@@ -7,6 +7,11 @@ import numpy as np
 from rmtcheck.checker.scenarios import simulate
 
 
+def _missing(summary: dict) -> set[str]:
+    """Compared keys the run did not return (verdict error)."""
+    return {row["key"] for row in summary["comparison"] if row["verdict"] == "error"}
+
+
 def test_gmm_mlp_spectrum(tmp_path):
     s = simulate("papyan2020_gmm_mlp_spectrum", tmp_path, scale="quick", params={"epochs": 20})
     r = s["reproduced"]
@@ -19,6 +24,7 @@ def test_gmm_mlp_spectrum(tmp_path):
     assert np.all(np.diff(top) <= 0) and 1 <= r["outliers_G"] <= 2 * 4
     assert r["top_C_rel_change"]["same"] < r["top_C_rel_change"]["class"]
     assert r["Hess_train_over_test"]["trace"] > 0 and r["G_train_over_test"]["lambda_1"] > 0
+    assert r["outliers_G_minus_C"] == r["outliers_G"] - 4 and _missing(s) == set()
 
 
 def test_knockout_scatter(tmp_path):
@@ -30,6 +36,7 @@ def test_knockout_scatter(tmp_path):
     assert all(np.isfinite(r["cfac_err"])) and all(v > 0 for v in r["kfac_err"])
     assert all(-1 <= c <= 1 for c in r["khatri_rao_cosine"])
     assert all(len(e) == 2 and min(e) >= 0 for e in r["errors_cross"])   # misfits are |log|
+    assert r["last"]["features"] == r["features"][-1] and _missing(s) == set()
 
 
 def test_feature_whitening(tmp_path):
@@ -40,6 +47,7 @@ def test_feature_whitening(tmp_path):
     assert all(w >= 1 for w in r["whitening_features"])            # lambda_2 / lambda_C >= 1
     assert all(e >= 1 - 1e-9 for e in r["edge_features"])         # Cauchy: mu_1 >= lambda_{1+r}
     assert -1 <= r["spearman_sep_features_depth"] <= 1
+    assert r["last"]["whitening_features"] == r["whitening_features"][-1] and _missing(s) == set()
 
 
 def test_g_dynamics(tmp_path):
@@ -50,6 +58,9 @@ def test_g_dynamics(tmp_path):
     assert set(r["cross"]) == {"10", "30"} and all(len(v) == 3 for v in r["cross"].values())
     assert all(np.isfinite(v).all() for v in r["klass"].values())
     assert len(r["spearman_cross_sizes"]) == 3
+    np.testing.assert_equal(r["median"]["spearman_cross_sizes"],
+                            np.median(r["spearman_cross_sizes"]))
+    assert _missing(s) == set()
 
 
 def test_thm81_monte_carlo(tmp_path):
@@ -64,3 +75,8 @@ def test_thm81_monte_carlo(tmp_path):
     assert abs(r["slope"] + 0.5) < 0.1
     assert [m for _, m in r["theorem_levels"]] == [4, 8, 12, 8]
     assert r["softmax_levels"]["t=2"][-1][1] == 8                  # D shift directions at 0
+    assert set(r["rel_error_at"]) == {"10", "100", "1000"} and set(r["mc_level"]) == {
+        "outlier", "mini", "bulk"}
+    assert _missing(s) == {"rel_error_at.10000"}                   # sizes cut for the test
+    verdicts = {row["key"]: row["verdict"] for row in s["comparison"]}
+    assert verdicts["rel_error_at.100000"] == "not judged"        # judged at full scale only

@@ -18,7 +18,7 @@ import rmtcheck.theory.papyan2020.mlp as mlp
 from rmtcheck.ensembles import ccm
 from rmtcheck.errors import InputError
 
-CARDS = ["PAP-CLAIM-1", "PAP-CLAIM-5", "PAP-CLAIM-10", "PAP-CLAIM-16", "PAP-CLAIM-19",
+CARDS = ["PAP-CLAIM-5", "PAP-CLAIM-10", "PAP-CLAIM-16", "PAP-CLAIM-19",
          "PAP-CLAIM-29"]
 
 
@@ -34,8 +34,28 @@ def test_cards_are_in_the_catalogue_with_at_least_five_seeds():
 
 # --- negative controls: the same check rejects a wrong parameter or ingredient ---------------
 
+def test_claim1_is_unreproduced_and_its_control_is_rejected_by_the_same_count():
+    """PAP-CLAIM-1: count in [C, C + 1] (approximately C, minus the C - 1 derived for the
+    control). Labels drawn afresh at every step on data without class means (t = 0) remove the
+    per-label mean structure; the same count rule rejects them."""
+    card = rc.load_catalogue()["PAP-CLAIM-1"]
+    assert card.expected == "unreproduced" and card.tried
+    quick = card.scale_values("quick")
+    assert (quick["low"], quick["high"], quick["labels"]) == (0, 1, "data")
+    verdict = rc.check("PAP-CLAIM-1", {"labels": "resample", "t": 0.0}, scale="quick")
+    assert not verdict.passed and verdict.statistics["fraction"] < 0.8
+    assert verdict.statistics["accuracy_max"] < 0.4              # nothing was learnt
+
+
+@pytest.mark.slow
+def test_claim1_former_band_admits_random_label_networks():
+    """Why the band changed: [C - 1, C + 1] passes networks that memorised random labels."""
+    verdict = rc.check("PAP-CLAIM-1", {"labels": "random", "t": 0.0, "low": -1},
+                       scale="quick")
+    assert verdict.passed and verdict.statistics["fraction"] >= 0.8
+
+
 @pytest.mark.parametrize("cid, wrong", [
-    ("PAP-CLAIM-1", {"epochs": 0}),          # untrained network: no stable C - 1 outliers
     ("PAP-CLAIM-5", {"swap": True}),         # knock out E where G is meant (and vice versa)
     ("PAP-CLAIM-10", {"swap": True}),        # subtract G_cross where G_class is meant
     ("PAP-CLAIM-16", {"epochs": 0}),         # random ReLU layers de-whiten the class means
@@ -52,7 +72,8 @@ def test_check_rejects_the_perturbation(cid, wrong):
 # --- bad input: one error line --------------------------------------------------------------
 
 @pytest.mark.parametrize("cid, param", [
-    ("PAP-CLAIM-1", "seeds=3"), ("PAP-CLAIM-5", "data=valid"), ("PAP-CLAIM-10", "C=9"),
+    ("PAP-CLAIM-1", "seeds=3"), ("PAP-CLAIM-1", "labels=shuffled"),
+    ("PAP-CLAIM-5", "data=valid"), ("PAP-CLAIM-10", "C=9"),
     ("PAP-CLAIM-16", "depth=1"), ("PAP-CLAIM-19", "width=100"), ("PAP-CLAIM-29", "shift=2"),
 ])
 def test_cli_bad_param_exits_2_with_one_line(capsys, cid, param):

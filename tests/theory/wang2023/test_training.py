@@ -14,11 +14,13 @@ from hypothesis import given, settings
 import rmtcheck as rc
 import rmtcheck.theory.wang2023.training as claims
 from rmtcheck.checker import Verdict, kinds, run_settings
+from rmtcheck.checker.domain import resolve
 from rmtcheck.checker.expr import evaluate
 from rmtcheck.errors import InputError
 from rmtcheck.laws.marchenko_pastur import MarchenkoPastur
 from rmtcheck.spectra.compare import compare_to_law
 from rmtcheck.testing.strategies import params_strategy
+from rmtcheck.theory.wang2023 import threshold
 from tests.theory.catalogue import quick_verdict
 
 IDS = [
@@ -89,6 +91,22 @@ def test_theorem52_rejects_a_tightened_rate() -> None:
 def test_theorem52_lr_domain() -> None:
     with pytest.raises(InputError):
         rc.check("WANG-CLAIM-T5.2", {"lr": 4.0}, scale="quick")  # n/(4 l^2 (1+sqrt 2)^2) = 3.4
+    with pytest.raises(InputError):  # eta < alpha^2 n / 2 = B_sigma n / 8 = 1.99 at n = 200
+        rc.check("WANG-CLAIM-T5.2", {"lr": 2.5}, scale="quick")
+
+
+def test_theorem52_fails_above_its_learning_rate_range() -> None:
+    """Negative control without tightening the bound: the same margins at a rate 50x above
+    alpha^2 n / 2 (eta = 100, n = 200; GD does not diverge but overshoots) violate (12) and
+    (13), while the card's run inside the range keeps every margin positive."""
+    card = rc.get_card("WANG-CLAIM-T5.2")
+    params = run_settings(card, "quick")[0]
+    inside = claims.theorem52_margin(np.random.default_rng(0), **params)
+    above = claims.theorem52_margin(np.random.default_rng(0), **{**params, "lr": 100.0,
+                                                                  "epochs": 300})
+    assert inside["margin"] > 0 and inside["lr_in_range"] == 1.0
+    assert above["diverged"] == 0.0 and above["lr_in_range"] == 0.0
+    assert above["m12"] < 0 and above["m13"] < 0
 
 
 def test_invariance_rejects_adam_and_a_wrong_law() -> None:
@@ -112,14 +130,18 @@ def test_invariance_rejects_adam_and_a_wrong_law() -> None:
 
 
 def test_bbp_rejects_a_learning_rate_below_the_transition() -> None:
-    """Negative control: the same criterion with the 'large' rate below eta* (28 < 31)."""
+    """Negative control inside the card's domain: 15 (an allowed lr_low, below the located
+    eta* = 17.21 [15.97, 18.45]) used as the 'high' rate gives no spike and fails the same
+    criterion; the card's own run holds."""
     card = rc.get_card("WANG-CLAIM-BBP")
     params = run_settings(card, "quick")[0]
-    stats = claims.lr_transition(np.random.default_rng(2), **{**params, "lr_high": 28.0})
-    assert not evaluate(card.tolerance["criterion"], {**params, **stats})
-    assert stats["align_w_high"] < 0.6
-    with pytest.raises(InputError):  # outside the card's domain
-        rc.check("WANG-CLAIM-BBP", {"lr_high": 28.0}, scale="quick")
+    assert quick_verdict("WANG-CLAIM-BBP").passed
+    resolve(card.params, {**params, "lr_low": 15.0})  # the control rate is in the domain
+    low = threshold.transition_over_seeds(None, **{**params, "lr_high": 15.0})
+    assert low["spike_frac_high"] == 0 and low["align_w_high_max"] < 0.5
+    assert not evaluate(card.tolerance["criterion"], {**params, **low})
+    with pytest.raises(InputError):  # a rate inside the located interval is excluded
+        rc.check("WANG-CLAIM-BBP", {"lr_high": 18.0}, scale="quick")
 
 
 @settings(max_examples=8, deadline=None, derandomize=True)
