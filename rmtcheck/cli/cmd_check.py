@@ -179,40 +179,27 @@ def run_property(args: argparse.Namespace) -> int:
 
 def _run_cards(args: argparse.Namespace, cards: list[Card]) -> list[Verdict]:
     """Every card's verdict, in catalogue order, over the chosen executor and store."""
-    from ..sweep.catalogue import card_units, run_units  # noqa: PLC0415 - only for verify
-    from ..sweep.executors import make_executor  # noqa: PLC0415
-    from ..sweep.store import ResultStore  # noqa: PLC0415
+    from ..sweep.catalogue import card_units, run_on  # noqa: PLC0415 - only for verify
 
     options = executor_options(args, default="in-process")
-    if args.resume and args.store is None:
-        raise InputError("--resume", "needs the store to resume from", "--store PATH")
     units = card_units(cards, args.scale, args.seed)
     work = {u.key: work_units(c, args.scale) for u, c in zip(units, cards, strict=True)}
     counted = dict.fromkeys(work, 0)
     finished = [0]
-    store = ResultStore(args.store) if args.store is not None else None
-    executor, owned = make_executor(options.pop("executor"), **options)
-    try:
-        with bar(sum(work.values()), desc="verify", unit="cell") as b:
-            if executor.name == "in-process":  # cell-level progress, as in `rmtcheck check`
-                units = [dataclasses.replace(u, args=(*u.args, _ticker(b, counted, u.key)))
-                         for u in units]
+    with bar(sum(work.values()), desc="verify", unit="cell") as b:
+        if options["executor"] == "in-process":  # cell-level progress, as in `rmtcheck check`
+            units = [dataclasses.replace(u, args=(*u.args, _ticker(b, counted, u.key)))
+                     for u in units]
 
-            def done(unit, v: Verdict, from_store: bool) -> None:
-                b.update(work[unit.key] - counted[unit.key])
-                finished[0] += 1
-                b.set_postfix_str(unit.name)
-                note(f"[{finished[0]}/{len(units)}] {v.claim}: {v.outcome}, "
-                     f"{'as expected' if v.meets_expected else 'NOT as expected'} "
-                     f"({'from the store' if from_store else f'{v.seconds:.1f} s'})")
+        def done(unit, v: Verdict, from_store: bool) -> None:
+            b.update(work[unit.key] - counted[unit.key])
+            finished[0] += 1
+            b.set_postfix_str(unit.name)
+            note(f"[{finished[0]}/{len(units)}] {v.claim}: {v.outcome}, "
+                 f"{'as expected' if v.meets_expected else 'NOT as expected'} "
+                 f"({'from the store' if from_store else f'{v.seconds:.1f} s'})")
 
-            results = run_units(units, executor, store, resume=args.resume, done=done)
-    finally:
-        if owned:
-            executor.shutdown()
-        if store is not None:
-            store.close()
-    return [results[u.key] for u in units]
+        return run_on(units, options, args.store, resume=args.resume, done=done)
 
 
 def _ticker(b, counted: dict[str, int], key: str):

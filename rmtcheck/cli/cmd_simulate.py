@@ -105,31 +105,17 @@ def run_simulate(args: argparse.Namespace) -> int:
 def _run_scenarios(args: argparse.Namespace, names: list[str], root: Path,
                    single: bool) -> list[dict]:
     """Each scenario's summary (with ``out``, its folder), over the executor and store."""
-    from ..sweep.catalogue import run_units, scenario_units  # noqa: PLC0415
-    from ..sweep.executors import make_executor  # noqa: PLC0415
-    from ..sweep.store import ResultStore  # noqa: PLC0415
-
-    if args.resume and args.store is None:
-        raise InputError("--resume", "needs the store to resume from", "--store PATH")
-    options = executor_options(args, default="in-process")
+    from ..sweep.catalogue import run_on, scenario_units  # noqa: PLC0415
 
     def folder(name: str) -> Path:
         return root if single else root / name
-
-    units = scenario_units(names, root, args.scale, args.seed, parse_params(args.param),
-                           args.catalogue, folder)
-    store = ResultStore(args.store) if args.store is not None else None
-    executor, owned = make_executor(options.pop("executor"), **options)
 
     def done(unit, summary: dict, from_store: bool) -> None:
         how = "from the store" if from_store else f"{summary['seconds']} s"
         note(f"{unit.name}: done ({how})")
 
-    try:
-        results = run_units(units, executor, store, resume=args.resume, done=done)
-    finally:
-        if owned:
-            executor.shutdown()
-        if store is not None:
-            store.close()
-    return [{**results[u.key], "out": str(folder(u.name))} for u in units]
+    units = scenario_units(names, root, args.scale, args.seed, parse_params(args.param),
+                           args.catalogue, folder)
+    results = run_on(units, executor_options(args, default="in-process"), args.store,
+                     resume=args.resume, done=done)
+    return [{**r, "out": str(folder(u.name))} for u, r in zip(units, results, strict=True)]

@@ -23,7 +23,7 @@ from ..checker.run import check
 from ..checker.verdict import Verdict, plain
 from ..errors import InputError
 from .cells import canonical
-from .executors import Executor
+from .executors import Executor, drain, make_executor
 from .store import ResultStore
 
 _VERDICT_FIELDS = [f.name for f in dataclasses.fields(Verdict)]
@@ -112,28 +112,43 @@ def run_units(units: list[Unit], executor: Executor, store: ResultStore | None, 
             results[unit.key] = _rebuild(unit.kind, *stored[unit.key])
             if done:
                 done(unit, results[unit.key], True)
-    todo = [u for u in units if u.key not in results]
-    futures = {executor.submit(u.fn, *u.args): u for u in todo}
-    remaining = set(futures)
-    try:
-        for future in executor.as_completed(list(futures)):
-            unit = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:
-                where = f"; the finished units are in {store.path}: fix and rerun with " \
-                        "--resume" if store is not None else ""
-                exc.add_note(f"in {unit.kind} {unit.name}{where}")
-                raise
-            if store is not None:
-                record, detail, seconds = _record(result)
-                store.add_unit(unit.key, unit.kind, unit.name, unit.scale, unit.seed, record,
-                               seconds, detail)
-            results[unit.key] = result
-            remaining.discard(future)
-            if done:
-                done(unit, result, False)
-    finally:
-        if remaining:
-            executor.cancel(remaining)
+
+    def finished(unit: Unit, result: Any) -> None:
+        if store is not None:
+            record, detail, seconds = _record(result)
+            store.add_unit(unit.key, unit.kind, unit.name, unit.scale, unit.seed, record,
+                           seconds, detail)
+        results[unit.key] = result
+        if done:
+            done(unit, result, False)
+
+    def where(unit: Unit) -> str:
+        kept = f"; the finished units are in {store.path}: fix and rerun with --resume" \
+            if store is not None else ""
+        return f"in {unit.kind} {unit.name}{kept}"
+
+    drain(executor, [(u, u.fn, u.args) for u in units if u.key not in results], finished, where)
     return results
+
+
+def run_on(units: list[Unit], options: dict[str, Any], store_path: str | None, *,
+           resume: bool = False, done: Callable[[Unit, Any, bool], Any] | None = None
+           ) -> list[Any]:
+    """:func:`run_units` on the executor ``options`` name (``make_executor`` arguments) and
+    the store at ``store_path`` (none: nothing kept), both released afterwards; the results
+    in the order of ``units``."""
+    if resume and store_path is None:
+        raise InputError("--resume", "needs the store to resume from", "--store PATH")
+    options = dict(options)
+    store = ResultStore(store_path) if store_path is not None else None
+    try:
+        executor, owned = make_executor(options.pop("executor"), **options)
+        try:
+            results = run_units(units, executor, store, resume=resume, done=done)
+        finally:
+            if owned:
+                executor.shutdown()
+    finally:
+        if store is not None:
+            store.close()
+    return [results[u.key] for u in units]

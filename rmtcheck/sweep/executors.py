@@ -234,3 +234,24 @@ def make_executor(executor: str | Executor, workers: int | None = None,
     if executor == "dask":
         return DaskExecutor(scheduler=scheduler, workers=workers), True
     return InProcess(), True
+
+
+def drain(executor: Executor, jobs: list[tuple[Any, Callable[..., Any], tuple[Any, ...]]],
+          finished: Callable[[Any, Any], None], where: Callable[[Any], str]) -> None:
+    """Submit every ``(item, fn, args)`` and call ``finished(item, result)`` as each result
+    arrives; a failure re-raises with the note ``where(item)``, and cancels what is left."""
+    futures = {executor.submit(fn, *args): item for item, fn, args in jobs}
+    remaining = set(futures)
+    try:
+        for future in executor.as_completed(list(futures)):
+            item = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:
+                exc.add_note(where(item))
+                raise
+            finished(item, result)
+            remaining.discard(future)
+    finally:
+        if remaining:
+            executor.cancel(remaining)

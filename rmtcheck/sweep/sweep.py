@@ -30,7 +30,7 @@ from ..checker.verdict import Verdict, make_verdict
 from ..errors import InputError
 from ..rng import DEFAULT_SEED
 from .cells import cell_key, evaluate_cell
-from .executors import EXECUTORS, Executor, make_executor
+from .executors import EXECUTORS, Executor, drain, make_executor
 from .store import ResultStore
 
 
@@ -112,26 +112,16 @@ class Sweep:
     def _drain(self, executor: Executor, todo: list[dict[str, Any]],
                progress: Callable[[int], Any] | None) -> None:
         backend = backend_name()
-        futures = {executor.submit(evaluate_cell, self.card, c, self.seed, self.keep_arrays,
-                                   backend): c for c in todo}
-        remaining = set(futures)
-        try:
-            for future in executor.as_completed(list(futures)):
-                cell = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:
-                    exc.add_note(f"in sweep cell {cell['key']}; the finished cells are in "
-                                 f"{self.store.path}: fix and rerun with --resume")
-                    raise
-                self.store.add_cell(cell["key"], cell, self.card.id, self.params, self.seed,
-                                    result)
-                remaining.discard(future)
-                if progress:
-                    progress(1)
-        finally:
-            if remaining:
-                executor.cancel(remaining)
+
+        def finished(cell: dict[str, Any], result: dict[str, Any]) -> None:
+            self.store.add_cell(cell["key"], cell, self.card.id, self.params, self.seed, result)
+            if progress:
+                progress(1)
+
+        drain(executor, [(c, evaluate_cell, (self.card, c, self.seed, self.keep_arrays, backend))
+                         for c in todo], finished,
+              lambda cell: f"in sweep cell {cell['key']}; the finished cells are in "
+                           f"{self.store.path}: fix and rerun with --resume")
 
     def table(self) -> list[dict[str, Any]]:
         """The stored cells of this sweep, one dict per cell (ordered by size, trial)."""

@@ -12,6 +12,8 @@ from rmtcheck.checker.compare import Comparison, compare, lookup, parse_compare
 from rmtcheck.checker.scenarios import simulate
 from rmtcheck.errors import CardError
 
+from .test_scenario_loader import GOOD
+
 SCALES = ("quick", "full")
 finite = st.floats(-1e6, 1e6, allow_nan=False)
 tol = st.floats(0, 1e3, allow_nan=False)
@@ -74,15 +76,7 @@ def test_simulate_writes_the_comparison_beside_the_paper(tmp_path):
     folder.mkdir(parents=True)
     (folder / "functions.py").write_text(
         "def run(out_dir, rng, p):\n    return {'count': p, 'nested': {'x': 0.5}}\n")
-    (folder / "scenarios.toml").write_text("""[[scenario]]
-name = "demo_compare"
-title = "A scenario"
-source = "Author (2024), Sec. 1"
-claims = ["RMT-MP-LAW"]
-run = "functions.py:run"
-[scenario.params]
-p = 10
-[scenario.compare.count]
+    (folder / "scenarios.toml").write_text(GOOD + """[scenario.compare.count]
 paper = 10
 read = "Sec. 1 text"
 atol = 0
@@ -95,7 +89,7 @@ paper = 1
 read = "Sec. 3"
 atol = 1
 """)
-    summary = simulate("demo_compare", tmp_path / "out", scale="full",
+    summary = simulate("demo_one", tmp_path / "out", scale="full",
                        catalogue=[str(tmp_path / "cat")])
     verdicts = {r["key"]: r["verdict"] for r in summary["comparison"]}
     assert verdicts == {"count": "holds", "nested.x": "fails", "absent": "error"}
