@@ -39,7 +39,7 @@ def test_digits_scenario_small(tmp_path):
 
 def test_every_papyan_scenario_compares_key_by_key():
     scenarios = {k: v for k, v in load_scenarios().items() if k.startswith("papyan2020_")}
-    assert len(scenarios) == 6
+    assert len(scenarios) == 7
     for name, sc in scenarios.items():
         assert len(sc.compare) >= 2, name
         assert all(c.read.strip() for c in sc.compare)
