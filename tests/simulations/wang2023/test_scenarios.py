@@ -38,6 +38,7 @@ def test_early_phase_tiny(tmp_path: Path) -> None:
     assert out["figures"] == ["early_phase.png"]
 
 
+@pytest.mark.slow  # one seed of what WANG-CLAIM-T1 asserts over five in `make test`
 def test_reduced_table1_classes_and_lazy_ordering(tmp_path: Path) -> None:
     """n = 500, h = 375, d = 250 (Table-1 ratios), default seed. Spectral classes by the rule
     of WANG-CLAIM-SPECTRAL-CLASS on (1/h) W^T W; Case 3 must carry one outlier aligned with
