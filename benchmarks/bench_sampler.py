@@ -21,7 +21,8 @@ def main(quick: bool = False, threads: int = 2) -> dict:
     import numba
     import numpy as np
 
-    from rmtcheck.ensembles.counter_rng import _LAW_CODE, _ZF, _ZX, _fill, counter_key
+    from rmtcheck.ensembles.counter_rng import _fill, counter_key
+    from rmtcheck.ensembles.counter_tables import _LAW_CODE, _ZF, _ZX
 
     numba.set_num_threads(threads)
     p, n = (1000, 2000) if quick else (4000, 8000)

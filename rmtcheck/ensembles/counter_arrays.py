@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .counter_rng import _LAW_CODE, _SQRT3, _TWO52, _TWO53, _ZF, _ZX
+from .counter_tables import _LAW_CODE, _SQRT3, _TWO52, _TWO53, _ZF, _ZX
 
 _MASK = 0xFFFFFFFF
 _M0, _M1 = 0xD2511F53, 0xCD9E8D57

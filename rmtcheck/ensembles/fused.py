@@ -22,7 +22,8 @@ from .. import validate
 from ..errors import InputError
 from ..laws.activations import ACTIVATIONS, get_activation
 from .ccm import class_means, labels
-from .counter_rng import _LAW_CODE, _ZF, _ZX, _fill, counter_key
+from .counter_rng import _fill, counter_key
+from .counter_tables import _LAW_CODE, _ZF, _ZX
 
 _ACT_CODE = {name: code for code, name in enumerate(ACTIVATIONS)}  # tanh, softplus, relu, sigmoid
 
