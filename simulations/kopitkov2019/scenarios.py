@@ -194,15 +194,16 @@ def _plot_top_curves(run: TopRun, ks: list[int], out: Path) -> None:
         axes[1].plot(index, cp.curve_f, label=f"t={cp.t}")
     axes[0].set(xscale="log", xlabel="k", ylabel="E_t(y, k)", title="target energy in top k")
     axes[1].set(xscale="log", xlabel="k", ylabel="E_t(f_t, k)", title="output energy in top k")
-    t = np.maximum([cp.t for cp in run.checkpoints], 1)
+    t = [cp.t for cp in run.checkpoints]
     for k in ks:
         axes[2].plot(t, [cp.curve_y[k - 1] for cp in run.checkpoints], "o-", ms=3,
                      label=f"k={k}")
-    axes[2].set(xscale="log", xlabel="t", ylabel="E_t(y, k)", title="alignment over time")
+    axes[2].set_xscale("symlog", linthresh=1.0)  # t = 0 (initialisation) stays on the axis
+    axes[2].set(xlabel="GD step t", ylabel="E_t(y, k)", title="alignment over time")
     for ax in axes:
         ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "alignment_curves.png", dpi=100)
+    fig.savefig(out / "alignment_curves.png", dpi=150)
     plt.close(fig)
 
 
