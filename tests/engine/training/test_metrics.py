@@ -109,3 +109,51 @@ def test_snapshot_state_and_compare() -> None:
     assert res.checkpoints[0]["lam_max_ck"] == pytest.approx(s0.eig_ck[-1])
     moved = snapshots.compare(s0, snapshots.state(res.W, res.v, p.X, p.activation, "both"), p.y)
     assert moved["dw_fro"] > 0 and moved["dv_rel"] > 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**6), na=st.integers(1, 60), nb=st.integers(1, 60),
+       shift=st.floats(-2.0, 2.0), ties=st.booleans())
+def test_ks_two_sample_equals_scipy_and_is_an_exact_count(seed, na, nb, shift, ties) -> None:
+    """The count form agrees with scipy's ks_2samp to rounding (ties included), and for equal
+    sizes it is exactly k / m, so a cut k / m is met at equality; shifting one sample (the
+    control) moves the distance."""
+    from scipy import stats  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    a, b = rng.standard_normal(na), rng.standard_normal(nb) + shift
+    if ties:
+        a, b = np.round(a, 1), np.round(b, 1)
+    ks = metrics.ks_two_sample(a, b)
+    with np.errstate(divide="ignore"):  # scipy's p-value at tiny samples; the distance is ours
+        ref = stats.ks_2samp(a, b, method="asymp").statistic
+    assert ks == pytest.approx(ref, abs=1e-12)
+    c = rng.standard_normal(na)
+    k = round(metrics.ks_two_sample(a, c) * na)
+    assert metrics.ks_two_sample(a, c) == k / na
+    assert metrics.ks_two_sample(a, a + 100.0) == 1.0
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10**6), n=st.integers(20, 80), frac=st.floats(0.3, 0.9))
+def test_ks_two_sample_ignores_rounding_noise_of_a_null_space(seed, n, frac) -> None:
+    """Spectra equal but for the sign of their n - h null eigenvalues' rounding noise have
+    distance 0 (scipy's, which reads the noise, gives (n - h) / n: the mechanism). Two Gram
+    matrices Q diag(s) Q^T with rotated eigenvectors differ only by rounding: at most one
+    interleaved pair, 1 / n. Control: null eigenvalues lifted to 1e-6 x the top one are no
+    longer rounding, and the distance counts them."""
+    from scipy import stats  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    h = max(1, int(frac * n))
+    s = np.sort(np.concatenate([rng.uniform(0.5, 2.0, h), np.zeros(n - h)]))
+    noise = 1e-17 * s.max() * (s == 0.0)
+    assert metrics.ks_two_sample(s - noise, s + noise) == 0.0
+    assert stats.ks_2samp(s - noise, s + noise).statistic == pytest.approx((n - h) / n)
+    q1, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    q2, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    e1 = np.linalg.eigvalsh(q1 @ np.diag(s) @ q1.T)
+    e2 = np.linalg.eigvalsh(q2 @ np.diag(s) @ q2.T)
+    assert metrics.ks_two_sample(e1, e2) <= 1.0 / n
+    lifted = np.where(s == 0.0, 1e-6 * s.max(), s)
+    assert metrics.ks_two_sample(s, lifted) == (n - h) / n
