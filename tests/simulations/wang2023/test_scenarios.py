@@ -92,4 +92,4 @@ def test_table1_bad_input_names_the_parameter(tmp_path: Path, params: dict) -> N
 @pytest.mark.parametrize("name", NAMES)
 def test_quick_scenarios(tmp_path: Path, name: str) -> None:
     out = simulate(name, tmp_path, scale="quick")
-    assert out["figures"] and out["seconds"] < 120
+    assert out["figures"] and out["reproduced"]
