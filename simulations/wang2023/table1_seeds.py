@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"n = {a.n}, seeds {a.seeds}, {a.workers} workers: {wall:.0f} s wall")
     for case in a.cases:
         secs = [r["seconds"] for r in rows[case]]
-        line = f"{case:6s} cpu s/seed {sum(secs) / len(secs):7.1f} "
+        line = f"{case:6s} s per cell {sum(secs) / len(secs):7.1f} "
         line += " ".join(f"r2 {r['r2']:.3f} cls {r['class']:.0f}" for r in rows[case])
         print(line)
         for key, paper in zip(("r2", "test_error"), PAPER[case], strict=True):
