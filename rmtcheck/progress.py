@@ -1,5 +1,5 @@
 """Progress for long work: tqdm bars on a terminal; on a log file (stderr not a terminal) one
-plain line every ``LOG_EVERY`` seconds with the count, the rate and the time left; nothing
+plain line every ``LOG_EVERY`` seconds with the count, the seconds so far and the time left; nothing
 for --json, --quiet or RMTCHECK_NO_PROGRESS."""
 
 from __future__ import annotations
