@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from functools import partial
 from pathlib import Path
 
+from rmtcheck import validate
+from rmtcheck.errors import InputError
 from rmtcheck.sweep import Processes
 from rmtcheck.theory.wang2023.threshold import bisect_seed, estimate
 
@@ -31,6 +34,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--json")
     a = ap.parse_args(argv)
+    validate.integer("--n", a.n, 50, 10_000)
+    validate.integer("--steps", a.steps, 0, 60)
+    validate.integer("--batch-size", a.batch_size, 1, a.n)
+    validate.integer("--workers", a.workers, 1, 256)
+    if not 0 < validate.positive("--lo", a.lo) < validate.positive("--hi", a.hi):
+        raise InputError("--hi", f"{a.hi} is not above --lo {a.lo}", "lo < hi")
     start = time.perf_counter()
     with Processes(a.workers) as ex:
         run = partial(bisect_seed, batch_size=a.batch_size)
@@ -53,4 +62,8 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InputError as err:  # bad input: one line, exit 2, no traceback
+        print(f"eta_star: {err}", file=sys.stderr)
+        raise SystemExit(2) from None

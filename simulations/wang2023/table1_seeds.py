@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
+from rmtcheck import validate
+from rmtcheck.errors import InputError
 from rmtcheck.sweep import Processes, ResultStore
 from rmtcheck.theory.wang2023.table1 import (
     CASES,
@@ -28,6 +31,21 @@ from rmtcheck.theory.wang2023.table1 import (
     run_table,
     summarize,
 )
+
+
+def _check(a: argparse.Namespace) -> None:
+    """Refuse bad input before any process starts or any cell is computed."""
+    validate.integer("--n", a.n, 50, 10_000)
+    validate.integer("--n-test", a.n_test, 1, 100_000)
+    validate.integer("--workers", a.workers, 1, 256)
+    for name in ("case1_epochs", "sgd_epochs", "adam_epochs"):
+        validate.integer(f"--{name.replace('_', '-')}", getattr(a, name), 1, 1_000_000)
+    validate.positive("--case3-lr", a.case3_lr)
+    validate.positive("--case1-loss", a.case1_loss)
+    for seed in a.seeds:
+        validate.integer("--seeds", seed, 0, 2**32 - 1)
+    if len(set(a.seeds)) != len(a.seeds):
+        raise InputError("--seeds", f"repeats a seed: {a.seeds}", "distinct seeds")
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -46,6 +64,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--adam-schedule", default="cosine", choices=["cosine", "constant"])
     ap.add_argument("--case1-loss", type=float, default=1e-5)
     a = ap.parse_args(argv)
+    _check(a)
     settings = case_settings(case3_lr=a.case3_lr, case1_epochs=a.case1_epochs,
                              sgd_epochs=a.sgd_epochs, adam_epochs=a.adam_epochs,
                              adam_schedule=a.adam_schedule, case1_loss=a.case1_loss)
@@ -79,4 +98,8 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except InputError as err:  # bad input: one line, exit 2, no traceback
+        print(f"table1_seeds: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
