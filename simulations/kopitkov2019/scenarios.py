@@ -240,7 +240,7 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
     first, last = cps[0], cps[-1]
     keys = [str(kk) for kk in ks if kk <= k]
     return {
-        "N": N, "params": _n_params(depth, width), "lr": run.lr, "steps": steps,
+        "N": N, "params": run.params, "lr": run.lr, "steps": steps,
         "t": [cp.t for cp in cps],
         "train_loss": [cp.train_loss for cp in cps],
         "lam_max": [float(cp.values[0]) for cp in cps],
@@ -260,9 +260,3 @@ def nsa_alignment_topk(out_dir: Path, rng: np.random.Generator, N: int, width: i
         "train_seconds": run.train_seconds, "seconds_per_step": per_step,
         "hours_for_paper_steps": per_step * paper_steps / 3600.0 if steps else None,
     }
-
-
-def _n_params(depth: int, width: int, d: int = 2) -> int:
-    """|theta| of FC-NN-L{depth}-W{width} on d inputs with a scalar output."""
-    sizes = [d] + [width] * (depth - 1) + [1]
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))

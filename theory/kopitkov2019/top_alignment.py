@@ -53,10 +53,12 @@ class TopCheckpoint:
 
 @dataclass
 class TopRun:
-    """Checkpoints of one GD run and its step size; ``train_seconds`` excludes checkpoints."""
+    """Checkpoints of one GD run, its step size and the network's parameter count;
+    ``train_seconds`` excludes checkpoints."""
 
     lr: float
     k: int
+    params: int
     checkpoints: list[TopCheckpoint] = field(default_factory=list)
     losses: list[float] = field(default_factory=list)
     train_seconds: float = 0.0
@@ -112,7 +114,8 @@ def top_alignment_run(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, *,
     pairs = min(k + 1, len(y))
     first = top_spectrum(net, X, pairs, rng, block=block, tol=tol)
     first_seconds = time.perf_counter() - start
-    run = TopRun(validate.positive("lr_scale", lr_scale) * len(y) / float(first.values[0]), k)
+    run = TopRun(validate.positive("lr_scale", lr_scale) * len(y) / float(first.values[0]), k,
+                 net.n_params)
     spent = [0.0]
 
     def record(t: int, model: FCNet, delta: float) -> None:
