@@ -25,19 +25,28 @@ from rmtcheck.theory.wang2023.threshold import bisect_seed, estimate
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--n", type=int, required=True,
+                    help="training points (50..10000); h = 0.75 n, d = 0.5 n")
     ap.add_argument("--lo", type=float, required=True, help="a rate without the spike")
     ap.add_argument("--hi", type=float, required=True, help="a rate with the spike")
-    ap.add_argument("--steps", type=int, default=4)
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--json")
+    ap.add_argument("--steps", type=int, default=4,
+                    help="bisection steps per seed (0..60, default 4)")
+    ap.add_argument("--batch-size", type=int, default=32,
+                    help="SGD batch size (1..n, default 32 as in the paper)")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4],
+                    help="3 or more distinct seeds, one bisection each (default 0..4)")
+    ap.add_argument("--workers", type=int, default=2,
+                    help="local worker processes, one seed each (1..256, default 2)")
+    ap.add_argument("--json", help="write the brackets and the estimate here")
     a = ap.parse_args(argv)
     validate.integer("--n", a.n, 50, 10_000)
     validate.integer("--steps", a.steps, 0, 60)
     validate.integer("--batch-size", a.batch_size, 1, a.n)
     validate.integer("--workers", a.workers, 1, 256)
+    for seed in a.seeds:
+        validate.integer("--seeds", seed, 0, 2**32 - 1)
+    if len(set(a.seeds)) < 3 or len(set(a.seeds)) != len(a.seeds):
+        raise InputError("--seeds", f"{a.seeds}", "3 or more distinct seeds")
     if not 0 < validate.positive("--lo", a.lo) < validate.positive("--hi", a.hi):
         raise InputError("--hi", f"{a.hi} is not above --lo {a.lo}", "lo < hi")
     start = time.perf_counter()

@@ -100,7 +100,7 @@ def run_case(seed: int, case: str, n: int, d_ratio: float = 0.5, h_ratio: float 
     cfg = {"loss_threshold": loss_threshold, **(settings or case_settings())[case]}
     rng = generator(seed, "WANG-T1-train", {"n": n, "case": case})
     res = train(p.W, p.v, p.X, p.y, p.activation, layers="both", loss="mean", rng=rng,
-                desc=case, **cfg)
+                desc=f"{case} seed {seed}", **cfg)
     edge = (1 + math.sqrt(p.d / p.h)) ** 2  # MP edge of (1/h) W^T W
     eig0 = np.linalg.eigvalsh(p.W.T @ p.W / p.h)
     eig1 = np.linalg.eigvalsh(res.W.T @ res.W / p.h)

@@ -20,6 +20,8 @@ ETA = ["-m", "rmtcheck.simulations.wang2023.eta_star"]
     (ETA, ["--n", "500", "--lo", "20", "--hi", "10"], "--hi"),
     (ETA, ["--n", "500", "--lo", "2", "--hi", "10", "--batch-size", "0"], "--batch-size"),
     (ETA, ["--n", "500", "--lo", "-1", "--hi", "10"], "--lo"),
+    (ETA, ["--n", "500", "--lo", "2", "--hi", "10", "--seeds", "-3", "4"], "--seeds"),
+    (ETA, ["--n", "500", "--lo", "2", "--hi", "10", "--seeds", "4", "4", "5"], "--seeds"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, script, args, option) -> None:
     store = tmp_path / "t1.db"
