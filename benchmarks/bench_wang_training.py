@@ -13,7 +13,9 @@ Claims measured in one run, each as a ratio against a bound timed in the same pr
    at this size in spec Sec. 3 (k)), timed in full; with a small ``--case3-epochs`` budget
    the time is extrapolated to 62 epochs.
 
-Run: ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_wang_training.py [--n 2000]``.
+Run: ``python benchmarks/bench_wang_training.py [--n 2000]`` with the default BLAS threads,
+as users run it: claim 2 then also catches a second BLAS library competing with NumPy's
+in the SGD loop (SciPy's gemm there made an epoch 10-20 times slower on two cores).
 """
 
 from __future__ import annotations

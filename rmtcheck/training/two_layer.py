@@ -88,9 +88,10 @@ def sgd_step(W: np.ndarray, v: np.ndarray, X: np.ndarray, y: np.ndarray, act: Ac
     """One plain (S)GD step in place on NumPy arrays, W <- W - lr grad_W, v <- v - lr grad_v,
     with lr folded into the h x batch factor G before the GEMM (W += (-lr G) X^T).
 
-    Every product goes through NumPy's BLAS: alternating it with SciPy's own OpenBLAS in
-    this loop made the two thread pools compete, 8 ms against 0.4 ms a step at n = 500 on
-    two cores (benchmarks/bench_wang_training.py)."""
+    Every product goes through NumPy's BLAS. A SciPy gemm with beta = 1 (no h x d temporary)
+    beside it made the two OpenBLAS thread pools compete: 8 ms against 0.4 ms a step at
+    n = 500 on two cores; on one thread per process the temporary costs about 25% per epoch
+    at n = 2000 (benchmarks/bench_wang_training.py)."""
     G, A, r, c = _backward(W, v, X, y, act, loss)
     if layers == "both":
         v -= lr * ((-c / (X.shape[1] * math.sqrt(W.shape[0]))) * (A @ r))

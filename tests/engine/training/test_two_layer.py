@@ -263,8 +263,8 @@ def test_float32_training_stays_float32_and_tracks_float64() -> None:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("layers", ["both", "first"])
-def test_fused_sgd_step_equals_gradient_then_update(dtype, layers: str) -> None:
-    """sgd_step (W update inside the BLAS GEMM) = W - lr grad_W, v - lr grad_v to rounding;
+def test_sgd_step_equals_gradient_then_update(dtype, layers: str) -> None:
+    """sgd_step (lr folded into the backward factor) = W - lr grad_W, v - lr grad_v to rounding;
     a train() SGD run (which uses it) equals the explicit loop with a fresh permutation per
     epoch; a different lr (negative control) does not."""
     p = sample_problem(np.random.default_rng(15), d=7, n=12, h=9)

@@ -131,7 +131,7 @@ def test_invariance_rejects_adam_and_a_wrong_law() -> None:
 
 def test_bbp_rejects_a_learning_rate_below_the_transition() -> None:
     """Negative control inside the card's domain: 15 (an allowed lr_low, below the located
-    eta* = 17.21 [15.97, 18.45]) used as the 'high' rate gives no spike and fails the same
+    eta* = 17.12 [16.09, 18.14]) used as the 'high' rate gives no spike and fails the same
     criterion; the card's own run holds."""
     card = rc.get_card("WANG-CLAIM-BBP")
     params = run_settings(card, "quick")[0]
