@@ -7,7 +7,7 @@ or Ctrl-C computes only the missing cells. Paper size, five seeds, two workers:
     python -m rmtcheck.simulations.wang2023.table1_seeds --n 2000 --seeds 0 1 2 3 4 \\
         --adam-epochs 30 --workers 2 --store t1_n2000.db --json t1_n2000.json
 
-It takes about 40 min wall on an idle 2-core machine. It prints, per case, R^2 and test error as
+It takes 43 min wall on an idle 2-core machine. It prints, per case, R^2 and test error as
 mean and sample sd over the seeds, the paper's single-run value and whether it lies in the
 single-run prediction interval, the spectral classes, and the paired differences of the
 orderings the text states.
