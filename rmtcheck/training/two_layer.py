@@ -210,7 +210,7 @@ def train(W0: Any, v0: Any, X: Any, y: Any, act: Activation, config: TrainConfig
     batch = n if cfg.batch_size is None else cfg.batch_size
     both = cfg.layers == "both"
     params = [W, v] if both else [W]
-    fused = cfg.optimizer == "sgd" and xp is np  # mini-batch SGD through sgd_step
+    in_place = cfg.optimizer == "sgd" and xp is np  # mini-batch SGD through sgd_step
 
     def grads(idx: Any | None) -> tuple[list[Any], float]:
         Xb, yb = (X, y) if idx is None else (X[:, idx], y[idx])
@@ -248,7 +248,7 @@ def train(W0: Any, v0: Any, X: Any, y: Any, act: Activation, config: TrainConfig
                 perm = rng.permutation(n)
                 for start in range(0, n, batch):
                     idx = xp.asarray(perm[start:start + batch])
-                    if fused:
+                    if in_place:
                         sgd_step(W, v, X[:, idx], y[idx], act, lr, cfg.loss, cfg.layers)
                     else:
                         opt.step(params, grads(idx)[0], lr)
